@@ -1,0 +1,166 @@
+"""The example queries in queries/: header, syntax, and results pinned by golden files.
+
+Golden files live in tests/golden/queries/<stem>.<ext>:
+
+- SELECT: ``.srj``, JSON with the variables, whether the query orders its rows, and one
+  row per line, each term in N-Triples form (``null`` when unbound). Rows of a query
+  without ORDER BY are sorted, so only an ORDER BY query pins an order.
+- ASK: ``.json``, ``{"boolean": true}``.
+- CONSTRUCT/DESCRIBE: ``.nt``, the triples as sorted N-Triples lines.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import re
+from pathlib import Path
+
+import pyoxigraph
+import pytest
+
+QUERY_DIR = Path(__file__).resolve().parent.parent / "queries"
+GOLDEN_DIR = Path(__file__).resolve().parent / "golden" / "queries"
+QUERIES = sorted(QUERY_DIR.glob("*.rq"))
+VIOLATIONS = [path for path in QUERIES if path.stem.endswith("-violation")]
+GOLDEN_EXTENSIONS = (".srj", ".json", ".nt")
+
+HEADER_KEYS = ("title@zh", "title@en", "description@zh", "description@en")
+HEADER_LINE = re.compile(r"^# (?P<key>[a-z]+@[a-z]+): (?P<value>\S.*)$")
+FILE_NAME = re.compile(r"^[0-9]{2}-[a-z0-9]+(?:-[a-z0-9]+)*\.rq$")
+ORDER_BY = re.compile(r"\bORDER\s+BY\b", re.IGNORECASE)
+UPDATE_HINT = "rerun with `pytest --update-golden` to accept the new result"
+
+
+def _ids(paths: list[Path]) -> list[str]:
+    return [path.stem for path in paths]
+
+
+def _text(path: Path) -> str:
+    return path.read_text(encoding="utf-8")
+
+
+def _orders_its_rows(query: str) -> bool:
+    """Whether the outermost query has ORDER BY.
+
+    Solution modifiers of the outermost query follow its last closing brace; an ORDER BY
+    inside a subquery comes before it. Comment lines are dropped first.
+    """
+    code = "\n".join(line for line in query.splitlines() if not line.lstrip().startswith("#"))
+    return bool(ORDER_BY.search(code[code.rfind("}") :]))
+
+
+def _term(term: object) -> str | None:
+    if term is None:
+        return None
+    if isinstance(term, pyoxigraph.BlankNode):
+        # Blank-node labels change from run to run; the model mints none.
+        raise AssertionError(f"a golden result cannot hold a blank node: {term}")
+    return str(term)
+
+
+def _render_select(solutions: pyoxigraph.QuerySolutions, ordered: bool) -> str:
+    variables = solutions.variables
+    rows = [
+        json.dumps([_term(solution[variable]) for variable in variables], ensure_ascii=False)
+        for solution in solutions
+    ]
+    if not ordered:
+        rows.sort()
+    header = json.dumps([variable.value for variable in variables], ensure_ascii=False)
+    lines = ["{", f' "variables": {header},', f' "ordered": {json.dumps(ordered)},']
+    if rows:
+        lines += [' "rows": [', ",\n".join(f"  {row}" for row in rows), " ]"]
+    else:
+        lines.append(' "rows": []')
+    lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
+def _render_triples(result: pyoxigraph.QueryTriples) -> str:
+    triples = list(result)
+    for triple in triples:
+        for term in (triple.subject, triple.object):
+            _term(term)
+    data = pyoxigraph.serialize(triples, format=pyoxigraph.RdfFormat.N_TRIPLES)
+    lines = sorted((data or b"").decode("utf-8").splitlines())
+    return "".join(f"{line}\n" for line in lines)
+
+
+def _render(result: object, query: str) -> tuple[str, str]:
+    """The canonical text of a query result and the golden file extension for its kind."""
+    if isinstance(result, pyoxigraph.QueryBoolean):
+        return json.dumps({"boolean": bool(result)}) + "\n", ".json"
+    if isinstance(result, pyoxigraph.QueryTriples):
+        return _render_triples(result), ".nt"
+    assert isinstance(result, pyoxigraph.QuerySolutions)
+    return _render_select(result, _orders_its_rows(query)), ".srj"
+
+
+@pytest.fixture(scope="session")
+def query_store(built_out: Path) -> pyoxigraph.Store:
+    return pyoxigraph.Store.read_only(str(built_out / "current" / "store"))
+
+
+def test_there_are_example_queries() -> None:
+    assert len(QUERIES) >= 14
+
+
+@pytest.mark.parametrize("path", QUERIES, ids=_ids(QUERIES))
+def test_file_name_is_number_and_slug(path: Path) -> None:
+    assert FILE_NAME.match(path.name), f"{path.name} is not NN-slug.rq"
+
+
+@pytest.mark.parametrize("path", QUERIES, ids=_ids(QUERIES))
+def test_header_has_titles_and_descriptions(path: Path) -> None:
+    first_lines = _text(path).splitlines()[: len(HEADER_KEYS)]
+    keys = [match["key"] for line in first_lines if (match := HEADER_LINE.match(line))]
+    expected = ", ".join(f"'# {key}: ...'" for key in HEADER_KEYS)
+    assert tuple(keys) == HEADER_KEYS, f"{path.name} must start with the lines {expected}"
+
+
+@pytest.mark.parametrize("path", QUERIES, ids=_ids(QUERIES))
+def test_parses(path: Path) -> None:
+    # pyoxigraph parses while it evaluates; an empty store makes evaluation trivial.
+    pyoxigraph.Store().query(_text(path), use_default_graph_as_union=True)
+
+
+@pytest.mark.parametrize("path", QUERIES, ids=_ids(QUERIES))
+def test_result_matches_golden(
+    path: Path, query_store: pyoxigraph.Store, request: pytest.FixtureRequest
+) -> None:
+    query = _text(path)
+    actual, extension = _render(query_store.query(query, use_default_graph_as_union=True), query)
+    golden = GOLDEN_DIR / f"{path.stem}{extension}"
+    if request.config.getoption("--update-golden", default=False):
+        golden.parent.mkdir(parents=True, exist_ok=True)
+        golden.write_text(actual, encoding="utf-8")
+        return
+    expected = golden.read_text(encoding="utf-8") if golden.exists() else ""
+    if actual != expected:
+        diff = "".join(
+            difflib.unified_diff(
+                expected.splitlines(keepends=True),
+                actual.splitlines(keepends=True),
+                fromfile=str(golden),
+                tofile=f"result of {path.name}",
+            )
+        )
+        pytest.fail(f"{path.name} differs from {golden.name}:\n{diff}\n{UPDATE_HINT}")
+
+
+@pytest.mark.parametrize("path", VIOLATIONS, ids=_ids(VIOLATIONS))
+def test_violation_query_finds_nothing(path: Path, query_store: pyoxigraph.Store) -> None:
+    result = query_store.query(_text(path), use_default_graph_as_union=True)
+    assert isinstance(result, pyoxigraph.QuerySolutions), f"{path.name} must be a SELECT"
+    rows = [[_term(solution[v]) for v in result.variables] for solution in result]
+    assert rows == [], f"{path.name} found violations:\n" + "\n".join(map(str, rows))
+
+
+@pytest.mark.parametrize(
+    "golden",
+    sorted(p for p in GOLDEN_DIR.glob("*") if p.suffix in GOLDEN_EXTENSIONS),
+    ids=lambda p: p.name,
+)
+def test_golden_file_has_a_query(golden: Path) -> None:
+    assert (QUERY_DIR / f"{golden.stem}.rq").exists(), f"{golden.name} has no query: delete it"
