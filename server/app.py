@@ -1,0 +1,41 @@
+"""The application factory.
+
+``create_app(settings)`` opens the current release read-only, keeps it on the app
+(``app.extensions["kg"]``, reached through :func:`server.kg.current_kg`), keeps the
+settings (:func:`server.settings.current_settings`), installs the error handlers
+and registers every blueprint listed in :data:`server.blueprints.BLUEPRINTS`.
+"""
+
+from __future__ import annotations
+
+import time
+
+from flask import Flask
+
+from server import errors, http
+from server.blueprints import BLUEPRINTS
+from server.kg import EXTENSION_KEY, KnowledgeGraph
+from server.settings import SETTINGS_EXTENSION_KEY, ServerSettings
+
+__all__ = ["create_app"]
+
+STARTED_AT_KEY = "kg_started_at"
+
+
+def create_app(settings: ServerSettings | None = None) -> Flask:
+    """Build the WSGI app over ``settings.out_dir``'s current release.
+
+    Raises :class:`server.kg.ReleaseError` if there is no usable build.
+    """
+    settings = settings or ServerSettings.from_env()
+    app = Flask("server")
+    app.config["MAX_CONTENT_LENGTH"] = None  # server.protocol enforces its own, clearer limits
+    app.config["JSON_AS_ASCII"] = False
+    app.extensions[SETTINGS_EXTENSION_KEY] = settings
+    app.extensions[EXTENSION_KEY] = KnowledgeGraph.open(settings.release_dir)
+    app.extensions[STARTED_AT_KEY] = time.monotonic()
+    errors.register(app)
+    for blueprint in BLUEPRINTS:
+        app.register_blueprint(blueprint)
+    http.install(app, settings)
+    return app

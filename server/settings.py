@@ -1,0 +1,288 @@
+"""Server settings: one frozen dataclass, the only place that reads the environment.
+
+Precedence, lowest first: the dataclass defaults, ``KG_<NAME>`` environment
+variables (:meth:`ServerSettings.from_env`), then command-line flags
+(:func:`add_arguments` / :meth:`ServerSettings.with_args`). Every field carries a
+``help`` string in its metadata; ``docs/server.md`` documents each one and a
+test keeps the two in step. Settings never change after the app is created.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import os
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+__all__ = [
+    "ENV_PREFIX",
+    "ServerSettings",
+    "SettingsError",
+    "add_arguments",
+    "current_settings",
+    "describe",
+]
+
+ENV_PREFIX = "KG_"
+SETTINGS_EXTENSION_KEY = "kg_settings"
+
+
+class SettingsError(ValueError):
+    """A setting was given a value that cannot be used."""
+
+
+def _help(text: str) -> dict[str, str]:
+    return {"help": text}
+
+
+@dataclass(frozen=True, slots=True)
+class ServerSettings:
+    """Everything the server can be told. See ``docs/server.md`` for the policy each limit sets."""
+
+    out_dir: Path = field(
+        default=Path("build"),
+        metadata=_help("Build folder of `cgkg build`; the server reads its `current` release."),
+    )
+    host: str = field(default="127.0.0.1", metadata=_help("Interface to listen on."))
+    port: int = field(default=8000, metadata=_help("TCP port to listen on."))
+    workers: int = field(
+        default=2,
+        metadata=_help("HTTP worker processes (gunicorn); each has its own query processes."),
+    )
+    threads: int = field(default=8, metadata=_help("Request threads per HTTP worker process."))
+    public_url: str = field(
+        default="",
+        metadata=_help(
+            "Public base URL of this server (e.g. https://example.org); empty means "
+            "the scheme and host of each request."
+        ),
+    )
+    base_iri: str = field(
+        default="",
+        metadata=_help("Base IRI of the data; empty means the one in the build manifest."),
+    )
+    query_timeout_s: float = field(
+        default=10.0,
+        metadata=_help(
+            "Wall-clock limit for one query in seconds; the query process running an "
+            "overdue query is killed and replaced, and the client gets 503."
+        ),
+    )
+    query_processes: int = field(
+        default=2,
+        metadata=_help("Query processes per HTTP worker; bounds the queries evaluated at once."),
+    )
+    queue_timeout_s: float = field(
+        default=2.0,
+        metadata=_help(
+            "How long a query may wait for a free query process before the server "
+            "answers 503 with Retry-After."
+        ),
+    )
+    max_result_rows: int = field(
+        default=10000,
+        metadata=_help(
+            "Most result rows (solutions or triples) a query may return; a larger "
+            "result is refused with 422, never cut."
+        ),
+    )
+    max_result_bytes: int = field(
+        default=64 * 1024 * 1024,
+        metadata=_help("Most bytes of one serialized result; a larger one is refused with 422."),
+    )
+    max_query_bytes: int = field(
+        default=64 * 1024,
+        metadata=_help("Longest query text, in UTF-8 bytes, accepted in a POST body (else 413)."),
+    )
+    max_url_bytes: int = field(
+        default=8 * 1024,
+        metadata=_help("Longest request target (path and query string) accepted (else 414)."),
+    )
+    service_allowlist: tuple[str, ...] = field(
+        default=(),
+        metadata=_help(
+            "SPARQL endpoints a query may call with SERVICE (exact IRIs, comma-separated "
+            "in the environment); every other SERVICE call is refused with 403."
+        ),
+    )
+    rate_limit_per_s: float = field(
+        default=20.0,
+        metadata=_help(
+            "Requests per second allowed per client address (token bucket, per HTTP "
+            "worker); 0 disables. Over the limit the server answers 429 with Retry-After."
+        ),
+    )
+    rate_limit_burst: int = field(
+        default=60,
+        metadata=_help("Requests a client may make in a burst before the rate limit applies."),
+    )
+    trusted_proxies: int = field(
+        default=0,
+        metadata=_help(
+            "Reverse proxies in front of the server whose X-Forwarded-For entries are "
+            "trusted to identify the client."
+        ),
+    )
+    cache_bytes: int = field(
+        default=64 * 1024 * 1024,
+        metadata=_help("Memory for cached results per HTTP worker, in bytes; 0 disables it."),
+    )
+    cache_max_age_s: int = field(
+        default=300,
+        metadata=_help("max-age sent in Cache-Control for data and query results."),
+    )
+    gzip_min_bytes: int = field(
+        default=2048,
+        metadata=_help("Responses this large or larger are gzipped for clients that accept it."),
+    )
+    cors_origin: str = field(
+        default="*",
+        metadata=_help("Value of Access-Control-Allow-Origin; empty disables CORS headers."),
+    )
+    access_log: bool = field(
+        default=True, metadata=_help("Write one structured (JSON) log line per request.")
+    )
+    log_level: str = field(
+        default="info", metadata=_help("Log level: debug, info, warning or error.")
+    )
+    graceful_timeout_s: float = field(
+        default=30.0,
+        metadata=_help("On SIGTERM, how long in-flight requests may take to finish."),
+    )
+
+    def __post_init__(self) -> None:
+        for name in ("port", "workers", "threads", "query_processes"):
+            if getattr(self, name) < 1:
+                raise SettingsError(f"{name} must be at least 1")
+        for name in (
+            "query_timeout_s",
+            "queue_timeout_s",
+            "max_result_rows",
+            "max_result_bytes",
+            "max_query_bytes",
+            "max_url_bytes",
+        ):
+            if getattr(self, name) <= 0:
+                raise SettingsError(f"{name} must be positive")
+        if self.log_level not in ("debug", "info", "warning", "error"):
+            raise SettingsError("log_level must be one of debug, info, warning, error")
+
+    # -- derived paths -------------------------------------------------------------
+
+    @property
+    def release_dir(self) -> Path:
+        """The folder of the release being served (``<out_dir>/current``, resolved)."""
+        return (self.out_dir / "current").resolve()
+
+    # -- sources of values ---------------------------------------------------------
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> ServerSettings:
+        """Defaults overridden by ``KG_<NAME>`` variables (``os.environ`` when not given)."""
+        env = os.environ if environ is None else environ
+        values: dict[str, Any] = {}
+        for f in dataclasses.fields(cls):
+            raw = env.get(ENV_PREFIX + f.name.upper())
+            if raw is not None:
+                values[f.name] = _convert(f, raw)
+        return cls(**values)
+
+    def with_args(self, args: argparse.Namespace) -> ServerSettings:
+        """A copy with every flag that was given on the command line applied."""
+        given = {
+            f.name: getattr(args, f.name)
+            for f in dataclasses.fields(self)
+            if getattr(args, f.name, None) is not None
+        }
+        return dataclasses.replace(self, **given)
+
+    def as_dict(self) -> dict[str, Any]:
+        """Plain values (paths as strings, tuples as lists), e.g. for logging."""
+        out: dict[str, Any] = {}
+        for f in dataclasses.fields(self):
+            value = getattr(self, f.name)
+            if isinstance(value, Path):
+                value = str(value)
+            elif isinstance(value, tuple):
+                value = list(value)
+            out[f.name] = value
+        return out
+
+
+def describe() -> Iterator[tuple[str, str, Any, str]]:
+    """``(name, environment variable, default, help)`` for every setting."""
+    for f in dataclasses.fields(ServerSettings):
+        yield f.name, ENV_PREFIX + f.name.upper(), f.default, f.metadata["help"]
+
+
+def _type_of(f: dataclasses.Field[Any]) -> type:
+    return type(f.default)
+
+
+def _convert(f: dataclasses.Field[Any], raw: str) -> Any:
+    kind = _type_of(f)
+    try:
+        if kind is bool:
+            return _parse_bool(raw)
+        if kind is tuple:
+            return _parse_list(raw)
+        if kind is Path:
+            return Path(raw)
+        return kind(raw)
+    except ValueError as exc:
+        raise SettingsError(f"{ENV_PREFIX}{f.name.upper()}={raw!r}: {exc}") from None
+
+
+def _parse_bool(raw: str) -> bool:
+    lowered = raw.strip().lower()
+    if lowered in ("1", "true", "yes", "on"):
+        return True
+    if lowered in ("0", "false", "no", "off", ""):
+        return False
+    raise ValueError("expected true or false")
+
+
+def _parse_list(raw: str) -> tuple[str, ...]:
+    return tuple(item.strip() for item in raw.split(",") if item.strip())
+
+
+# Flags whose name is not simply the field name with dashes: `--out` is shared with `cgkg build`.
+_FLAG_NAMES: dict[str, tuple[str, ...]] = {"out_dir": ("--out", "--out-dir")}
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Add one ``--flag`` per setting; a flag left out keeps the env/default value."""
+    for f in dataclasses.fields(ServerSettings):
+        flags = _FLAG_NAMES.get(f.name, ("--" + f.name.replace("_", "-"),))
+        kind = _type_of(f)
+        help_text = f"{f.metadata['help']} (env {ENV_PREFIX}{f.name.upper()})"
+        if kind is bool:
+            parser.add_argument(
+                *flags,
+                dest=f.name,
+                action=argparse.BooleanOptionalAction,
+                default=None,
+                help=help_text,
+            )
+        elif kind is tuple:
+            parser.add_argument(
+                *flags,
+                dest=f.name,
+                type=_parse_list,
+                default=None,
+                metavar="IRI[,IRI...]",
+                help=help_text,
+            )
+        else:
+            parser.add_argument(*flags, dest=f.name, type=kind, default=None, help=help_text)
+
+
+def current_settings() -> ServerSettings:
+    """The settings of the running app (inside a request or app context)."""
+    from flask import current_app  # keeps this module free of Flask at import
+
+    settings: ServerSettings = current_app.extensions[SETTINGS_EXTENSION_KEY]
+    return settings
