@@ -1,0 +1,151 @@
+"""``cgkg``: build, validate, query and describe the knowledge graph; serve it.
+
+Exit codes: 0 success; 1 the data does not conform (nothing published);
+2 usage, input/output or query error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from loader.errors import BuildError
+from loader.pipeline import Timer, build, compile_graph
+from loader.settings import BuildSettings
+
+EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
+QUERY_FORMATS = {
+    "json": ox.QueryResultsFormat.JSON, "xml": ox.QueryResultsFormat.XML,
+    "csv": ox.QueryResultsFormat.CSV, "tsv": ox.QueryResultsFormat.TSV,
+}
+GRAPH_FORMATS = {
+    "ttl": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES, "jsonld": ox.RdfFormat.JSON_LD,
+    "rdf": ox.RdfFormat.RDF_XML,
+}
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="cgkg", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    out_help = "build folder (default: $KG_OUT_DIR or ./build)"
+
+    p = commands.add_parser("build", help="build the graph, validate it, publish store and dumps")
+    p.add_argument("--out", type=Path, help=out_help)
+    p.add_argument("--quiet", action="store_true", help="no progress on stderr")
+
+    p = commands.add_parser("validate", help="check sources and SHACL shapes; publish nothing")
+    p.add_argument("--quiet", action="store_true", help="no progress on stderr")
+
+    p = commands.add_parser("query", help="run a SPARQL query against the built store")
+    p.add_argument("query", nargs="?", help="query text (or use --file, or - for stdin)")
+    p.add_argument("--file", type=Path, help="read the query from this file")
+    p.add_argument("--format", choices=sorted({*QUERY_FORMATS, *GRAPH_FORMATS}),
+                   help="output format: json/xml/csv/tsv for SELECT and ASK (default csv), "
+                   "ttl/nt/jsonld/rdf for CONSTRUCT and DESCRIBE (default ttl)")
+    p.add_argument("--out", type=Path, help=out_help)
+
+    p = commands.add_parser("stats", help="print the figures of the built release as JSON")
+    p.add_argument("--out", type=Path, help=out_help)
+
+    p = commands.add_parser("serve", help="serve the built release (see `python -m server -h`)")
+    p.add_argument("--out", type=Path, help=out_help)
+    p.add_argument("rest", nargs=argparse.REMAINDER, help="options passed to the server")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    settings = BuildSettings.from_env()
+    if getattr(args, "out", None):
+        settings = replace(settings, out_dir=args.out)
+    try:
+        return int(COMMANDS[args.command](args, settings))
+    except BuildError as exc:
+        print(f"cgkg: the data does not conform ({len(exc.problems)} problem(s)); "
+              "nothing was published:", file=sys.stderr)
+        for problem in exc.problems:
+            print(f"  {problem}", file=sys.stderr)
+        return EXIT_INVALID
+    except (OSError, ValueError) as exc:
+        print(f"cgkg: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+
+
+def _progress(args: argparse.Namespace) -> Timer:
+    quiet = getattr(args, "quiet", False)
+    return Timer(None if quiet else lambda step: print(f"cgkg: {step}", file=sys.stderr))
+
+
+def _build(args: argparse.Namespace, settings: BuildSettings) -> int:
+    timer = _progress(args)
+    result = build(settings, timer.progress)
+    figures = ", ".join(f"{k} {v:.2f}s" for k, v in result.timings.items())
+    print(f"cgkg: published release {result.build_id} with {result.manifest['triples']} triples "
+          f"at {settings.out_dir / 'current'} ({figures})", file=sys.stderr)
+    return EXIT_OK
+
+
+def _validate(args: argparse.Namespace, settings: BuildSettings) -> int:
+    compiled = compile_graph(settings, _progress(args))
+    print(f"cgkg: valid: {len(compiled.quads)} quads conform to the shapes", file=sys.stderr)
+    return EXIT_OK
+
+
+def _release(settings: BuildSettings) -> Path:
+    current = settings.out_dir / "current"
+    if not (current / "manifest.json").is_file():
+        raise FileNotFoundError(f"no built release in {settings.out_dir}: run `cgkg build` first")
+    return current
+
+
+def _query(args: argparse.Namespace, settings: BuildSettings) -> int:
+    if args.file:
+        text = args.file.read_text(encoding="utf-8")
+    elif args.query in (None, "-"):
+        text = sys.stdin.read()
+    else:
+        text = args.query
+    store = ox.Store.read_only(str(_release(settings) / "store"))
+    try:
+        result = store.query(text, use_default_graph_as_union=True)
+    except SyntaxError as exc:
+        print(f"cgkg: query syntax error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    if isinstance(result, ox.QueryTriples):
+        fmt = GRAPH_FORMATS.get(args.format or "ttl")
+        if fmt is None:
+            raise ValueError(f"--format {args.format} is for SELECT/ASK; use ttl, nt, jsonld, rdf")
+        sys.stdout.buffer.write(result.serialize(format=fmt) or b"")
+    else:
+        results_format = QUERY_FORMATS.get(args.format or "csv")
+        if results_format is None:
+            raise ValueError(f"--format {args.format} is for CONSTRUCT; use json, xml, csv, tsv")
+        sys.stdout.buffer.write(result.serialize(format=results_format) or b"")
+    return EXIT_OK
+
+
+def _stats(args: argparse.Namespace, settings: BuildSettings) -> int:
+    manifest = json.loads((_release(settings) / "manifest.json").read_text(encoding="utf-8"))
+    keys = ("dataset_version", "build_id", "built_at", "triples", "graphs")
+    figures = {key: manifest[key] for key in keys}
+    figures["dumps"] = {d["path"]: d["bytes"] for d in manifest["dumps"]}
+    print(json.dumps(figures, ensure_ascii=False, indent=2))
+    return EXIT_OK
+
+
+def _serve(args: argparse.Namespace, settings: BuildSettings) -> int:
+    rest = [a for a in args.rest if a != "--"]
+    argv = [sys.executable, "-m", "server", "--out", str(settings.out_dir), *rest]
+    os.execv(sys.executable, argv)  # noqa: S606 - replaces this process with the server
+    return EXIT_OK  # pragma: no cover - execv does not return
+
+
+COMMANDS = {"build": _build, "validate": _validate, "query": _query, "stats": _stats,
+            "serve": _serve}

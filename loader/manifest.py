@@ -1,0 +1,62 @@
+"""``manifest.json``: the contract between the build and the server (docs/architecture.md)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict
+from datetime import UTC, datetime
+from pathlib import Path
+
+from loader.dumps import DumpFile
+
+MANIFEST_VERSION = 1
+
+
+def inputs_digest(paths: list[tuple[str, Path]], base_iri: str) -> str:
+    """sha256 over every input's name and bytes (and the base IRI): the build id."""
+    digest = hashlib.sha256(base_iri.encode())
+    for name, path in sorted(paths):
+        digest.update(name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def file_sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def write_manifest(
+    path: Path,
+    *,
+    build_id: str,
+    dataset: dict[str, object],
+    base_iri: str,
+    graphs: dict[str, int],
+    prefixes: dict[str, str],
+    dumps: list[DumpFile],
+    sources: list[tuple[str, Path]],
+) -> dict[str, object]:
+    manifest: dict[str, object] = {
+        "manifest_version": MANIFEST_VERSION,
+        "dataset_version": dataset["version"],
+        "build_id": build_id,
+        "built_at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "base_iri": base_iri,
+        "dataset_iri": f"{base_iri}dataset",
+        "license": dataset["license"],
+        "triples": sum(graphs.values()),
+        "graphs": graphs,
+        "prefixes": prefixes,
+        "store": "store",
+        "ontology": "ontology.ttl",
+        "shapes": "shapes.ttl",
+        "validation_report": "validation-report.ttl",
+        "void": "dumps/void.ttl",
+        "dumps": [
+            {**asdict(d), "download_url": f"{base_iri}dumps/{dataset['version']}/"
+             f"{d.path.rsplit('/', 1)[-1]}"} for d in dumps
+        ],
+        "sources": [{"path": name, "sha256": file_sha256(p)} for name, p in sorted(sources)],
+    }
+    path.write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    return manifest

@@ -1,0 +1,226 @@
+"""``build(settings)``: the one place that decides the order of the steps and where files go.
+
+sources → cross-check → RDF → SHACL → (on success only) store, dumps, metadata,
+manifest in a temporary release folder → rename → switch ``current`` atomically.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import shutil
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib import Graph
+
+from loader import graphs as g
+from loader.crosscheck import crosscheck
+from loader.dumps import DumpFile, write_dumps, write_file_pair
+from loader.errors import BuildError
+from loader.manifest import inputs_digest, write_manifest
+from loader.mapping import map_sources
+from loader.metadata import DatasetInfo, describe_dataset
+from loader.namespaces import prefixes
+from loader.queries import map_queries, read_queries
+from loader.settings import PROJECT_ROOT, BuildSettings
+from loader.sources import Sources, read_sources
+from loader.store import create_store, finish_store, graph_sizes
+from loader.terms import graph_quads, sort_key
+from loader.turtle import read_turtle_dir
+from loader.validate import ValidationReport, validate
+from loader.zones_table import zones_csv
+
+Progress = Callable[[str], None]
+FAILED_DIR = "failed"
+
+
+@dataclass
+class Timer:
+    """Wall time per step, reported by the CLI and the benchmark."""
+
+    progress: Progress | None = None
+    timings: dict[str, float] = field(default_factory=dict)
+
+    @contextmanager
+    def step(self, name: str) -> Iterator[None]:
+        if self.progress:
+            self.progress(f"{name} …")
+        start = time.perf_counter()
+        yield
+        self.timings[name] = self.timings.get(name, 0.0) + time.perf_counter() - start
+
+
+@dataclass(frozen=True)
+class Compiled:
+    """The validated graphs, ready to publish."""
+
+    sources: Sources
+    quads: list[ox.Quad]
+    graph_names: dict[str, str]
+    ontology: Graph
+    shapes: Graph
+    report: ValidationReport
+    inputs: list[tuple[str, Path]]
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    release_dir: Path
+    build_id: str
+    manifest: dict[str, object]
+    timings: dict[str, float]
+
+
+def compile_graph(settings: BuildSettings, timer: Timer) -> Compiled:
+    """Read, cross-check, map and validate; raises BuildError on any problem."""
+    with timer.step("parse"):
+        sources = crosscheck(read_sources(settings.data_dir))
+        queries = read_queries(settings.queries_dir)
+        ontology, ontology_files = read_turtle_dir(settings.ontology_dir, "ontology")
+        shapes, shape_files = read_turtle_dir(settings.shapes_dir, "shapes")
+    with timer.step("rdf"):
+        named = map_sources(sources, settings.base_iri)
+        map_queries(named, queries)
+        for triple in ontology:
+            named.graph(g.ONTOLOGY).add(triple)
+        quads = [q for name, graph in sorted(named.graphs.items())
+                 for q in graph_quads(graph, str(named.iris.graph(name)))]
+    with timer.step("shacl"):
+        report = validate(named.union(), shapes, ontology, named.origins)
+    if not report.conforms:
+        _keep_failure_report(settings.out_dir, report)
+        raise BuildError(report.problems)
+    inputs = _inputs(settings, ontology_files + shape_files)
+    names = {name: str(named.iris.graph(name)) for name in named.graphs}
+    return Compiled(sources, sorted(quads, key=sort_key), names, ontology, shapes, report, inputs)
+
+
+def build(settings: BuildSettings, progress: Progress | None = None) -> BuildResult:
+    """Build and publish a release; on any failure the published release is left untouched."""
+    timer = Timer(progress)
+    settings.out_dir.mkdir(parents=True, exist_ok=True)
+    with _exclusive(settings.out_dir):
+        compiled = compile_graph(settings, timer)
+        build_id = inputs_digest(compiled.inputs, settings.base_iri)[:16]
+        releases = settings.out_dir / "releases"
+        releases.mkdir(exist_ok=True)
+        work = Path(tempfile.mkdtemp(prefix=".tmp-", dir=releases))
+        try:
+            manifest = _assemble(work, compiled, settings, build_id, timer)
+            with timer.step("publish"):
+                release = _publish(work, releases / build_id, settings.out_dir)
+        except BaseException:
+            shutil.rmtree(work, ignore_errors=True)
+            raise
+        _prune(releases, settings.keep_releases, keep=release)
+        shutil.rmtree(settings.out_dir / FAILED_DIR, ignore_errors=True)
+    return BuildResult(release, build_id, manifest, timer.timings)
+
+
+def _assemble(
+    work: Path, compiled: Compiled, settings: BuildSettings, build_id: str, timer: Timer
+) -> dict[str, object]:
+    prefix_map = prefixes(settings.base_iri)
+    with timer.step("store"):
+        store = create_store(work / "store", compiled.quads)
+    with timer.step("dumps"):
+        dumps = write_dumps(work / "dumps", compiled.quads, prefix_map)
+        dumps += write_file_pair(work / "dumps", "cgkg-zones.csv", zones_csv(store), "CSV",
+                                 "text/csv", None)
+        info = DatasetInfo(compiled.sources.dataset, settings.base_iri)
+        void = describe_dataset(info, compiled.quads, dumps, compiled.graph_names)
+        void_quads = list(graph_quads(void, f"{settings.base_iri}graph/{g.METADATA}"))
+        (work / "dumps" / "void.ttl").write_bytes(_turtle(void_quads, prefix_map))
+        (work / "ontology.ttl").write_bytes(_turtle(_quads(compiled.ontology), prefix_map))
+        (work / "shapes.ttl").write_bytes(_turtle(_quads(compiled.shapes), prefix_map))
+        (work / "validation-report.ttl").write_bytes(
+            _turtle(_quads(compiled.report.graph), prefix_map))
+    with timer.step("store"):
+        finish_store(store, void_quads)
+        sizes = graph_sizes(store)
+        del store
+    return write_manifest(
+        work / "manifest.json", build_id=build_id, dataset=compiled.sources.dataset,
+        base_iri=settings.base_iri, graphs=sizes, prefixes=prefix_map, dumps=dumps,
+        sources=compiled.inputs,
+    )
+
+
+def _quads(graph: Graph) -> list[ox.Quad]:
+    return list(graph_quads(graph, "urn:x-cgkg:file"))
+
+
+def _turtle(quads: list[ox.Quad], prefix_map: dict[str, str]) -> bytes:
+    triples = sorted({q.triple for q in quads}, key=lambda t: (str(t.subject), str(t.predicate),
+                                                              str(t.object)))
+    data = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=prefix_map)
+    assert data is not None  # noqa: S101 - bytes when no output is given
+    return data
+
+
+def _publish(work: Path, release: Path, out_dir: Path) -> Path:
+    """Rename the finished folder into place, then point ``current`` at it in one rename."""
+    if release.exists():
+        # Same inputs, same build id, byte-identical content: keep the published copy.
+        shutil.rmtree(work)
+    else:
+        work.rename(release)
+    link = out_dir / "current"
+    tmp_link = out_dir / f".current-{os.getpid()}"
+    tmp_link.unlink(missing_ok=True)
+    tmp_link.symlink_to(Path("releases") / release.name)
+    os.replace(tmp_link, link)
+    return release
+
+
+def _prune(releases: Path, keep_count: int, keep: Path) -> None:
+    published = sorted((p for p in releases.iterdir() if not p.name.startswith(".")),
+                       key=lambda p: p.stat().st_mtime, reverse=True)
+    for old in [p for p in published if p != keep][max(keep_count - 1, 0):]:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def _keep_failure_report(out_dir: Path, report: ValidationReport) -> None:
+    """The SHACL report of a failed build, beside (never inside) the published releases."""
+    failed = out_dir / FAILED_DIR
+    failed.mkdir(parents=True, exist_ok=True)
+    (failed / "validation-report.ttl").write_bytes(report.graph.serialize(format="turtle",
+                                                                          encoding="utf-8"))
+    (failed / "problems.txt").write_text("\n".join(str(p) for p in report.problems) + "\n",
+                                         encoding="utf-8")
+
+
+def _inputs(settings: BuildSettings, turtle_files: list[Path]) -> list[tuple[str, Path]]:
+    """Every file whose bytes decide the release, named relative to its folder's parent."""
+    paths = [p for p in settings.data_dir.rglob("*") if p.is_file()]
+    paths += turtle_files + sorted(settings.queries_dir.glob("*.rq"))
+    code = Path(__file__).parent
+    paths += [p for p in code.rglob("*") if p.suffix in (".py", ".rq")]
+    return [(_display(p, settings), p) for p in sorted(set(paths))]
+
+
+def _display(path: Path, settings: BuildSettings) -> str:
+    for root in (PROJECT_ROOT, settings.data_dir.parent):
+        if path.is_relative_to(root):
+            return str(path.relative_to(root))
+    return path.name
+
+
+@contextmanager
+def _exclusive(out_dir: Path) -> Iterator[None]:
+    """One build at a time per build folder."""
+    with (out_dir / ".build.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+__all__ = ["BuildResult", "Compiled", "DumpFile", "Timer", "build", "compile_graph"]
