@@ -132,7 +132,7 @@ def test_result_matches_golden(
     query = _text(path)
     actual, extension = _render(query_store.query(query, use_default_graph_as_union=True), query)
     golden = GOLDEN_DIR / f"{path.stem}{extension}"
-    if request.config.getoption("--update-golden", default=False):
+    if request.config.getoption("--update-golden"):
         golden.parent.mkdir(parents=True, exist_ok=True)
         golden.write_text(actual, encoding="utf-8")
         return
