@@ -115,7 +115,9 @@ TEXT: dict[str, tuple[str, str]] = {
         "在下方编辑 SPARQL 查询并运行。不启用 JavaScript 时，表单同样可用。",
         "Edit a SPARQL query below and run it. The form also works without JavaScript.",
     ),
-    "zone_count": ("实验区", "zones"),
+    "zone_count": ("实验区数", "Zones"),
+    "broader": ("上位主题", "Broader theme"),
+    "list_query": ("本表的 SPARQL 查询", "The SPARQL query behind this table"),
 }
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-from server.blueprints import dumps, graph_store, health, sparql
+from server.blueprints import dumps, graph_store, health, pages_docs, resources, sparql, ui
 
 __all__ = ["BLUEPRINTS"]
 
@@ -17,4 +17,7 @@ BLUEPRINTS: list[Blueprint] = [
     graph_store.bp,
     dumps.bp,
     health.bp,
+    resources.bp,
+    ui.bp,
+    pages_docs.bp,
 ]
