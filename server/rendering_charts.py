@@ -10,7 +10,7 @@ from markupsafe import Markup, escape
 __all__ = ["Bar", "bar_chart"]
 
 ROW = 22  # px per bar
-LABEL_WIDTH = 190
+MAX_LABEL_WIDTH = 320
 BAR_WIDTH = 300
 COUNT_WIDTH = 40
 
@@ -23,10 +23,18 @@ class Bar:
     href: str
 
 
+def _text_width(text: str) -> int:
+    """Rough width in px at 12px: wide (CJK) characters take about twice a Latin one."""
+    return sum(12 if ord(ch) > 0x2E80 else 7 for ch in text)
+
+
 def bar_chart(bars: Sequence[Bar], caption: str) -> Markup:
     """A horizontal bar chart; each bar links to the resource it counts."""
     top = max((bar.count for bar in bars), default=0) or 1
-    width = LABEL_WIDTH + BAR_WIDTH + COUNT_WIDTH
+    label_width = min(
+        MAX_LABEL_WIDTH, max((_text_width(bar.label) for bar in bars), default=0) + 10
+    )
+    width = label_width + BAR_WIDTH + COUNT_WIDTH
     height = ROW * len(bars) + 4
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
@@ -37,9 +45,9 @@ def bar_chart(bars: Sequence[Bar], caption: str) -> Markup:
         length = max(1, round(BAR_WIDTH * bar.count / top))
         parts.append(
             f'<a href="{escape(bar.href)}"><title>{escape(bar.title)}: {bar.count}</title>'
-            f'<text x="{LABEL_WIDTH - 6}" y="{y + 15}" text-anchor="end">{escape(bar.label)}</text>'
-            f'<rect class="bar" x="{LABEL_WIDTH}" y="{y + 3}" width="{length}" height="{ROW - 6}"/>'
-            f'<text x="{LABEL_WIDTH + length + 4}" y="{y + 15}">{bar.count}</text></a>'
+            f'<text x="{label_width - 6}" y="{y + 15}" text-anchor="end">{escape(bar.label)}</text>'
+            f'<rect class="bar" x="{label_width}" y="{y + 3}" width="{length}" height="{ROW - 6}"/>'
+            f'<text x="{label_width + length + 4}" y="{y + 15}">{bar.count}</text></a>'
         )
     parts.append("</svg>")
     return Markup("".join(parts))  # noqa: S704 - every interpolated value is escaped above
