@@ -21,18 +21,23 @@ from loader.settings import BuildSettings
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 QUERY_FORMATS = {
-    "json": ox.QueryResultsFormat.JSON, "xml": ox.QueryResultsFormat.XML,
-    "csv": ox.QueryResultsFormat.CSV, "tsv": ox.QueryResultsFormat.TSV,
+    "json": ox.QueryResultsFormat.JSON,
+    "xml": ox.QueryResultsFormat.XML,
+    "csv": ox.QueryResultsFormat.CSV,
+    "tsv": ox.QueryResultsFormat.TSV,
 }
 GRAPH_FORMATS = {
-    "ttl": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES, "jsonld": ox.RdfFormat.JSON_LD,
+    "ttl": ox.RdfFormat.TURTLE,
+    "nt": ox.RdfFormat.N_TRIPLES,
+    "jsonld": ox.RdfFormat.JSON_LD,
     "rdf": ox.RdfFormat.RDF_XML,
 }
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="cgkg", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="cgkg", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     out_help = "build folder (default: $KG_OUT_DIR or ./build)"
 
@@ -46,9 +51,12 @@ def _parser() -> argparse.ArgumentParser:
     p = commands.add_parser("query", help="run a SPARQL query against the built store")
     p.add_argument("query", nargs="?", help="query text (or use --file, or - for stdin)")
     p.add_argument("--file", type=Path, help="read the query from this file")
-    p.add_argument("--format", choices=sorted({*QUERY_FORMATS, *GRAPH_FORMATS}),
-                   help="output format: json/xml/csv/tsv for SELECT and ASK (default csv), "
-                   "ttl/nt/jsonld/rdf for CONSTRUCT and DESCRIBE (default ttl)")
+    p.add_argument(
+        "--format",
+        choices=sorted({*QUERY_FORMATS, *GRAPH_FORMATS}),
+        help="output format: json/xml/csv/tsv for SELECT and ASK (default csv), "
+        "ttl/nt/jsonld/rdf for CONSTRUCT and DESCRIBE (default ttl)",
+    )
     p.add_argument("--out", type=Path, help=out_help)
 
     p = commands.add_parser("stats", help="print the figures of the built release as JSON")
@@ -68,8 +76,11 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return int(COMMANDS[args.command](args, settings))
     except BuildError as exc:
-        print(f"cgkg: the data does not conform ({len(exc.problems)} problem(s)); "
-              "nothing was published:", file=sys.stderr)
+        print(
+            f"cgkg: the data does not conform ({len(exc.problems)} problem(s)); "
+            "nothing was published:",
+            file=sys.stderr,
+        )
         for problem in exc.problems:
             print(f"  {problem}", file=sys.stderr)
         return EXIT_INVALID
@@ -87,8 +98,11 @@ def _build(args: argparse.Namespace, settings: BuildSettings) -> int:
     timer = _progress(args)
     result = build(settings, timer.progress)
     figures = ", ".join(f"{k} {v:.2f}s" for k, v in result.timings.items())
-    print(f"cgkg: published release {result.build_id} with {result.manifest['triples']} triples "
-          f"at {settings.out_dir / 'current'} ({figures})", file=sys.stderr)
+    print(
+        f"cgkg: published release {result.build_id} with {result.manifest['triples']} triples "
+        f"at {settings.out_dir / 'current'} ({figures})",
+        file=sys.stderr,
+    )
     return EXIT_OK
 
 
@@ -147,5 +161,10 @@ def _serve(args: argparse.Namespace, settings: BuildSettings) -> int:
     return EXIT_OK  # pragma: no cover - execv does not return
 
 
-COMMANDS = {"build": _build, "validate": _validate, "query": _query, "stats": _stats,
-            "serve": _serve}
+COMMANDS = {
+    "build": _build,
+    "validate": _validate,
+    "query": _query,
+    "stats": _stats,
+    "serve": _serve,
+}

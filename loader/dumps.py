@@ -44,14 +44,13 @@ class DumpFile:
     triples: int | None
 
 
-def write_dumps(
-    dumps_dir: Path, quads: list[ox.Quad], prefixes: dict[str, str]
-) -> list[DumpFile]:
+def write_dumps(dumps_dir: Path, quads: list[ox.Quad], prefixes: dict[str, str]) -> list[DumpFile]:
     """Every RDF format, plain and gzipped."""
     dumps_dir.mkdir(parents=True, exist_ok=True)
     ordered = sorted(quads, key=sort_key)
-    triples = sorted({q.triple for q in ordered}, key=lambda t: (str(t.subject),
-                                                                 str(t.predicate), str(t.object)))
+    triples = sorted(
+        {q.triple for q in ordered}, key=lambda t: (str(t.subject), str(t.predicate), str(t.object))
+    )
     files = []
     for fmt in FORMATS:
         items: list[ox.Quad] | list[ox.Triple] = ordered if fmt.quads else triples

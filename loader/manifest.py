@@ -53,8 +53,11 @@ def write_manifest(
         "validation_report": "validation-report.ttl",
         "void": "dumps/void.ttl",
         "dumps": [
-            {**asdict(d), "download_url": f"{base_iri}dumps/{dataset['version']}/"
-             f"{d.path.rsplit('/', 1)[-1]}"} for d in dumps
+            {
+                **asdict(d),
+                "download_url": f"{base_iri}dumps/{dataset['version']}/{d.path.rsplit('/', 1)[-1]}",
+            }
+            for d in dumps
         ],
         "sources": [{"path": name, "sha256": file_sha256(p)} for name, p in sorted(sources)],
     }

@@ -7,7 +7,19 @@ from rdflib import Literal
 from loader.graphs import DIVISIONS, NOTICE, THEMES, TRANSLATIONS, NamedGraphs
 from loader.iris import Iris
 from loader.namespaces import (
-    CGKG, DCTERMS, ELI, FOAF, GEO, ORG, PROV, RDF, RDFS, SKOS, TIME, WD, XSD,
+    CGKG,
+    DCTERMS,
+    ELI,
+    FOAF,
+    GEO,
+    ORG,
+    PROV,
+    RDF,
+    RDFS,
+    SKOS,
+    TIME,
+    WD,
+    XSD,
 )
 from loader.sources import Division, Origin, Sources
 
@@ -15,13 +27,18 @@ ZONE_TITLE_ZH = "全国社区治理和服务创新实验区"
 ZONE_TITLE_EN = "national community governance and service innovation experimental zone"
 
 # Our own labels for the small concept schemes: slug → (zh, en).
-LEVEL_LABELS = {"province": ("省级", "provincial level"), "prefecture": ("地级", "prefecture level"),
-                "county": ("县级", "county level")}
+LEVEL_LABELS = {
+    "province": ("省级", "provincial level"),
+    "prefecture": ("地级", "prefecture level"),
+    "county": ("县级", "county level"),
+}
 TYPE_LABELS = {
-    "province": ("省", "province"), "autonomous-region": ("自治区", "autonomous region"),
+    "province": ("省", "province"),
+    "autonomous-region": ("自治区", "autonomous region"),
     "municipality": ("直辖市", "municipality directly under the central government"),
     "prefecture-level-city": ("地级市", "prefecture-level city"),
-    "district": ("市辖区", "district"), "county": ("县", "county"),
+    "district": ("市辖区", "district"),
+    "county": ("县", "county"),
     "county-level-city": ("县级市", "county-level city"),
 }
 STATUS_LABELS = {"current": ("现行", "current"), "abolished": ("已撤销", "abolished")}
@@ -67,9 +84,14 @@ def _notice(out: NamedGraphs, s: Sources) -> None:
         out.add(NOTICE, designation, PROV.wasAssociatedWith, iris.agency(issuer.slug))
     for cls in (CGKG.Designation, PROV.Activity):
         out.add(NOTICE, designation, RDF.type, cls)
-    out.text(NOTICE, designation, RDFS.label, f"{ZONE_TITLE_ZH}确认（2015）",
-             "Confirmation of the national community governance and service innovation "
-             "experimental zones (2015)")
+    out.text(
+        NOTICE,
+        designation,
+        RDFS.label,
+        f"{ZONE_TITLE_ZH}确认（2015）",
+        "Confirmation of the national community governance and service innovation "
+        "experimental zones (2015)",
+    )
     out.add(NOTICE, designation, CGKG.announcedIn, notice)
     out.add(NOTICE, designation, CGKG.zoneCount, Literal(n.headline_count))
     out.add(NOTICE, designation, CGKG.experimentPeriod, iris.period)
@@ -128,8 +150,13 @@ def _zones(out: NamedGraphs, s: Sources) -> None:
         out.came_from(iri, zone.origin)
         out.came_from(task, Origin(s.notice.path, unit.line))
         out.add(NOTICE, iri, RDF.type, CGKG.ExperimentalZone)
-        out.text(NOTICE, iri, SKOS.prefLabel, f"{zone.unit_name_zh}{ZONE_TITLE_ZH}",
-                 f"{_place_en(divisions[zone.code], divisions)}: {ZONE_TITLE_EN}")
+        out.text(
+            NOTICE,
+            iri,
+            SKOS.prefLabel,
+            f"{zone.unit_name_zh}{ZONE_TITLE_ZH}",
+            f"{_place_en(divisions[zone.code], divisions)}: {ZONE_TITLE_EN}",
+        )
         out.add(NOTICE, iri, CGKG.unitName, Literal(zone.unit_name_zh, lang="zh"))
         out.add(NOTICE, iri, CGKG.designation, iris.designation)
         out.add(NOTICE, iri, CGKG.division, iris.division(zone.code))
@@ -169,13 +196,14 @@ def _initiatives(out: NamedGraphs, s: Sources) -> None:
 def _schemes(out: NamedGraphs) -> None:
     iris = out.iris
     for slug, (zh, en) in SCHEMES.items():
-        scheme = iris.scheme(slug)
         graph = THEMES if slug == "themes" else DIVISIONS
-        out.add(graph, scheme, RDF.type, SKOS.ConceptScheme)
-        out.text(graph, scheme, SKOS.prefLabel, zh, en)
-    for mint, scheme, labels in ((iris.level, "division-levels", LEVEL_LABELS),
-                                 (iris.division_type, "division-types", TYPE_LABELS),
-                                 (iris.division_status, "division-statuses", STATUS_LABELS)):
+        out.add(graph, iris.scheme(slug), RDF.type, SKOS.ConceptScheme)
+        out.text(graph, iris.scheme(slug), SKOS.prefLabel, zh, en)
+    for mint, scheme, labels in (
+        (iris.level, "division-levels", LEVEL_LABELS),
+        (iris.division_type, "division-types", TYPE_LABELS),
+        (iris.division_status, "division-statuses", STATUS_LABELS),
+    ):
         for slug, (zh, en) in labels.items():
             concept = mint(slug)
             out.add(DIVISIONS, concept, RDF.type, SKOS.Concept)
@@ -231,8 +259,7 @@ def _changes(out: NamedGraphs, s: Sources) -> None:
         out.add(DIVISIONS, iri, CGKG.changeDate, Literal(change.date, datatype=XSD.gYearMonth))
         out.add(DIVISIONS, iri, CGKG.changedDivision, division)
         out.add(DIVISIONS, iri, CGKG.changeKind, Literal(change.kind))
-        out.text(DIVISIONS, iri, RDFS.comment, change.description_zh,
-                 change.description_en)
+        out.text(DIVISIONS, iri, RDFS.comment, change.description_zh, change.description_en)
         out.add(DIVISIONS, iri, DCTERMS.source, Literal(change.source))
         out.add(DIVISIONS, division, CGKG.change, iri)
         if change.successor:

@@ -11,7 +11,19 @@ from rdflib import Graph, Literal, URIRef
 from loader.dumps import DumpFile
 from loader.iris import Iris
 from loader.namespaces import (
-    CGKG, DCAT, DCTERMS, FOAF, OWL, PROV, RDF, SD, SKOS, SPDX, VOID, WD, XSD,
+    CGKG,
+    DCAT,
+    DCTERMS,
+    FOAF,
+    OWL,
+    PROV,
+    RDF,
+    SD,
+    SKOS,
+    SPDX,
+    VOID,
+    WD,
+    XSD,
 )
 
 IANA = "https://www.iana.org/assignments/media-types/"
@@ -51,14 +63,32 @@ def describe_dataset(
         g.add((subset, SD.name, subset))
         g.add((subset, DCTERMS.title, Literal(zh, lang="zh")))
         g.add((subset, DCTERMS.title, Literal(en, lang="en")))
-        g.add((subset, VOID.triples, Literal(sum(1 for q in quads if str(q.graph_name.value)
-                                                 == graph_iri))))
+        g.add(
+            (
+                subset,
+                VOID.triples,
+                Literal(sum(1 for q in quads if str(q.graph_name) == f"<{graph_iri}>")),
+            )
+        )
         if name == "translations":
-            g.add((subset, DCTERMS.description, Literal(
-                "本图中的英文文本均为本项目的非官方翻译。", lang="zh")))
-            g.add((subset, DCTERMS.description, Literal(
-                "Every English text in this graph is the project's own, unofficial translation.",
-                lang="en")))
+            g.add(
+                (
+                    subset,
+                    DCTERMS.description,
+                    Literal("本图中的英文文本均为本项目的非官方翻译。", lang="zh"),
+                )
+            )
+            g.add(
+                (
+                    subset,
+                    DCTERMS.description,
+                    Literal(
+                        "Every English text in this graph is the project's own, "
+                        "unofficial translation.",
+                        lang="en",
+                    ),
+                )
+            )
         if name in ("notice", "translations"):
             g.add((subset, PROV.wasDerivedFrom, iris.notice))
     _wikidata_linkset(g, dataset, quads, iris)
@@ -128,13 +158,18 @@ def _local(term: object) -> str:
     value = term.value if isinstance(term, ox.NamedNode) else str(term)
     for prefix, namespace in (("cgkg", CGKG), ("skos", SKOS), ("dcterms", DCTERMS)):
         if value.startswith(str(namespace)):
-            return f"{prefix}-{value[len(str(namespace)):]}"
+            return f"{prefix}-{value[len(str(namespace)) :]}"
     return "".join(c if c.isalnum() else "-" for c in value.split("://", 1)[-1]).strip("-")
 
 
 def _wikidata_linkset(g: Graph, dataset: URIRef, quads: list[ox.Quad], iris: Iris) -> None:
-    links = {q.triple for q in quads if q.predicate.value == str(SKOS.closeMatch)
-             and q.object.value.startswith(str(WD))}  # type: ignore[union-attr]
+    links = {
+        q.triple
+        for q in quads
+        if q.predicate.value == str(SKOS.closeMatch)
+        and isinstance(q.object, ox.NamedNode)
+        and q.object.value.startswith(str(WD))
+    }
     linkset = URIRef(f"{dataset}/linkset/wikidata")
     g.add((dataset, VOID.subset, linkset))
     g.add((linkset, RDF.type, VOID.Linkset))
@@ -142,9 +177,17 @@ def _wikidata_linkset(g: Graph, dataset: URIRef, quads: list[ox.Quad], iris: Iri
     g.add((linkset, VOID.subjectsTarget, dataset))
     g.add((linkset, VOID.objectsTarget, URIRef("http://www.wikidata.org/")))
     g.add((linkset, VOID.triples, Literal(len(links))))
-    g.add((linkset, DCTERMS.description, Literal(
-        "Links from divisions to Wikidata items that share their GB/T 2260 code and Chinese "
-        "name in one Wikidata snapshot; confirm before asserting identity.", lang="en")))
+    g.add(
+        (
+            linkset,
+            DCTERMS.description,
+            Literal(
+                "Links from divisions to Wikidata items that share their GB/T 2260 code and "
+                "Chinese name in one Wikidata snapshot; confirm before asserting identity.",
+                lang="en",
+            ),
+        )
+    )
 
 
 def _distribution(g: Graph, iris: Iris, info: DatasetInfo, dump: DumpFile) -> None:

@@ -18,8 +18,27 @@ SPDX = Namespace("http://spdx.org/rdf/terms#")
 SCHEMA = Namespace("https://schema.org/")
 
 __all__ = [
-    "CGKG", "DCAT", "DCTERMS", "ELI", "FOAF", "GEO", "ORG", "OWL", "PROV", "RDF", "RDFS",
-    "SCHEMA", "SD", "SH", "SKOS", "SPDX", "TIME", "VOID", "WD", "XSD", "prefixes",
+    "CGKG",
+    "DCAT",
+    "DCTERMS",
+    "ELI",
+    "FOAF",
+    "GEO",
+    "ORG",
+    "OWL",
+    "PROV",
+    "RDF",
+    "RDFS",
+    "SCHEMA",
+    "SD",
+    "SH",
+    "SKOS",
+    "SPDX",
+    "TIME",
+    "VOID",
+    "WD",
+    "XSD",
+    "prefixes",
 ]
 
 

@@ -58,8 +58,12 @@ def parse_notice(text: str, display: str) -> Notice:
     if len(lines) < 4:
         raise fail("notice-structure", "the notice has fewer than 4 lines", file=display)
     lead = lines[1]
-    headline = _search(_HEADLINE, lead, "notice-headline", "no '同意将…等N个单位确认为' sentence", display, 2)
-    period = _search(_PERIOD, lead, "notice-period", "no '实验时间从YYYY年M月至YYYY年M月'", display, 2)
+    headline = _search(
+        _HEADLINE, lead, "notice-headline", "no '同意将…等N个单位确认为' sentence", display, 2
+    )
+    period = _search(
+        _PERIOD, lead, "notice-period", "no '实验时间从YYYY年M月至YYYY年M月'", display, 2
+    )
     issuer = _search(_ISSUER, lead, "notice-issuer", "no issuer before '同意将'", display, 2)
     portal = _search(_PORTAL, lead, "notice-portal", "no '(publisher)' at the start", display, 2)
     start_line = _tasks_start(lines, display)
@@ -108,7 +112,9 @@ def _units(lines: list[str], start: int, display: str) -> tuple[list[NoticeUnit]
         match = _UNIT_LINE.match(line)
         if match is None:
             problems.append(
-                Problem("notice-unit-line", "expected '<unit>:<task>'", display, number, None, line[:40])
+                Problem(
+                    "notice-unit-line", "expected '<unit>:<task>'", display, number, None, line[:40]
+                )
             )
             continue
         units.append(NoticeUnit(match.group("unit"), match.group("task").strip(), number))
@@ -116,8 +122,14 @@ def _units(lines: list[str], start: int, display: str) -> tuple[list[NoticeUnit]
     for unit in units:
         if unit.unit in seen:
             problems.append(
-                Problem("notice-duplicate-unit", f"unit listed twice (first on line {seen[unit.unit]})",
-                        display, unit.line, None, unit.unit)
+                Problem(
+                    "notice-duplicate-unit",
+                    f"unit listed twice (first on line {seen[unit.unit]})",
+                    display,
+                    unit.line,
+                    None,
+                    unit.unit,
+                )
             )
         seen.setdefault(unit.unit, unit.line)
     if problems:
@@ -129,20 +141,38 @@ def _check_consistency(notice: Notice, first_named: str) -> None:
     problems: list[Problem] = []
     if notice.headline_count != len(notice.units):
         problems.append(
-            Problem("notice-count", f"the headline says {notice.headline_count} units but "
-                    f"{len(notice.units)} unit lines were parsed", notice.path, 2, None,
-                    str(notice.headline_count))
+            Problem(
+                "notice-count",
+                f"the headline says {notice.headline_count} units but "
+                f"{len(notice.units)} unit lines were parsed",
+                notice.path,
+                2,
+                None,
+                str(notice.headline_count),
+            )
         )
     if notice.units and notice.units[0].unit != first_named:
         problems.append(
-            Problem("notice-first-unit", f"the headline names {first_named} first but the list "
-                    f"starts with {notice.units[0].unit}", notice.path, notice.units[0].line, None,
-                    notice.units[0].unit)
+            Problem(
+                "notice-first-unit",
+                f"the headline names {first_named} first but the list "
+                f"starts with {notice.units[0].unit}",
+                notice.path,
+                notice.units[0].line,
+                None,
+                notice.units[0].unit,
+            )
         )
     if notice.period_end <= notice.period_start:
         problems.append(
-            Problem("notice-period", "the period ends before it starts", notice.path, 2, None,
-                    f"{notice.period_start}..{notice.period_end}")
+            Problem(
+                "notice-period",
+                "the period ends before it starts",
+                notice.path,
+                2,
+                None,
+                f"{notice.period_start}..{notice.period_end}",
+            )
         )
     if problems:
         raise BuildError(problems)

@@ -89,8 +89,11 @@ def compile_graph(settings: BuildSettings, timer: Timer) -> Compiled:
         map_queries(named, queries)
         for triple in ontology:
             named.graph(g.ONTOLOGY).add(triple)
-        quads = [q for name, graph in sorted(named.graphs.items())
-                 for q in graph_quads(graph, str(named.iris.graph(name)))]
+        quads = [
+            q
+            for name, graph in sorted(named.graphs.items())
+            for q in graph_quads(graph, str(named.iris.graph(name)))
+        ]
     with timer.step("shacl"):
         report = validate(named.union(), shapes, ontology, named.origins)
     if not report.conforms:
@@ -131,8 +134,9 @@ def _assemble(
         store = create_store(work / "store", compiled.quads)
     with timer.step("dumps"):
         dumps = write_dumps(work / "dumps", compiled.quads, prefix_map)
-        dumps += write_file_pair(work / "dumps", "cgkg-zones.csv", zones_csv(store), "CSV",
-                                 "text/csv", None)
+        dumps += write_file_pair(
+            work / "dumps", "cgkg-zones.csv", zones_csv(store), "CSV", "text/csv", None
+        )
         info = DatasetInfo(compiled.sources.dataset, settings.base_iri)
         void = describe_dataset(info, compiled.quads, dumps, compiled.graph_names)
         void_quads = list(graph_quads(void, f"{settings.base_iri}graph/{g.METADATA}"))
@@ -140,14 +144,20 @@ def _assemble(
         (work / "ontology.ttl").write_bytes(_turtle(_quads(compiled.ontology), prefix_map))
         (work / "shapes.ttl").write_bytes(_turtle(_quads(compiled.shapes), prefix_map))
         (work / "validation-report.ttl").write_bytes(
-            _turtle(_quads(compiled.report.graph), prefix_map))
+            _turtle(_quads(compiled.report.graph), prefix_map)
+        )
     with timer.step("store"):
         finish_store(store, void_quads)
         sizes = graph_sizes(store)
         del store
     return write_manifest(
-        work / "manifest.json", build_id=build_id, dataset=compiled.sources.dataset,
-        base_iri=settings.base_iri, graphs=sizes, prefixes=prefix_map, dumps=dumps,
+        work / "manifest.json",
+        build_id=build_id,
+        dataset=compiled.sources.dataset,
+        base_iri=settings.base_iri,
+        graphs=sizes,
+        prefixes=prefix_map,
+        dumps=dumps,
         sources=compiled.inputs,
     )
 
@@ -157,8 +167,9 @@ def _quads(graph: Graph) -> list[ox.Quad]:
 
 
 def _turtle(quads: list[ox.Quad], prefix_map: dict[str, str]) -> bytes:
-    triples = sorted({q.triple for q in quads}, key=lambda t: (str(t.subject), str(t.predicate),
-                                                              str(t.object)))
+    triples = sorted(
+        {q.triple for q in quads}, key=lambda t: (str(t.subject), str(t.predicate), str(t.object))
+    )
     data = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=prefix_map)
     assert data is not None  # noqa: S101 - bytes when no output is given
     return data
@@ -180,9 +191,12 @@ def _publish(work: Path, release: Path, out_dir: Path) -> Path:
 
 
 def _prune(releases: Path, keep_count: int, keep: Path) -> None:
-    published = sorted((p for p in releases.iterdir() if not p.name.startswith(".")),
-                       key=lambda p: p.stat().st_mtime, reverse=True)
-    for old in [p for p in published if p != keep][max(keep_count - 1, 0):]:
+    published = sorted(
+        (p for p in releases.iterdir() if not p.name.startswith(".")),
+        key=lambda p: p.stat().st_mtime,
+        reverse=True,
+    )
+    for old in [p for p in published if p != keep][max(keep_count - 1, 0) :]:
         shutil.rmtree(old, ignore_errors=True)
 
 
@@ -190,10 +204,12 @@ def _keep_failure_report(out_dir: Path, report: ValidationReport) -> None:
     """The SHACL report of a failed build, beside (never inside) the published releases."""
     failed = out_dir / FAILED_DIR
     failed.mkdir(parents=True, exist_ok=True)
-    (failed / "validation-report.ttl").write_bytes(report.graph.serialize(format="turtle",
-                                                                          encoding="utf-8"))
-    (failed / "problems.txt").write_text("\n".join(str(p) for p in report.problems) + "\n",
-                                         encoding="utf-8")
+    (failed / "validation-report.ttl").write_bytes(
+        report.graph.serialize(format="turtle", encoding="utf-8")
+    )
+    (failed / "problems.txt").write_text(
+        "\n".join(str(p) for p in report.problems) + "\n", encoding="utf-8"
+    )
 
 
 def _inputs(settings: BuildSettings, turtle_files: list[Path]) -> list[tuple[str, Path]]:

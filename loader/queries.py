@@ -31,8 +31,16 @@ def read_queries(queries_dir: Path) -> list[ExampleQuery]:
     for path in sorted(queries_dir.glob("*.rq")):
         display = f"queries/{path.name}"
         if not is_slug(path.stem):
-            problems.append(Problem("query-file-name", "file name must be lower-case words and "
-                                    "digits joined by hyphens", display, None, None, path.name))
+            problems.append(
+                Problem(
+                    "query-file-name",
+                    "file name must be lower-case words and digits joined by hyphens",
+                    display,
+                    None,
+                    None,
+                    path.name,
+                )
+            )
             continue
         text = path.read_text(encoding="utf-8")
         header: dict[tuple[str, str], str] = {}
@@ -42,8 +50,16 @@ def read_queries(queries_dir: Path) -> list[ExampleQuery]:
                 header.setdefault((match["key"], match["lang"]), match["text"])
         missing = [f"# {key}@{lang}:" for key, lang in REQUIRED if (key, lang) not in header]
         if missing:
-            problems.append(Problem("query-header", f"missing header line(s) {', '.join(missing)}",
-                                    display, 1, None, None))
+            problems.append(
+                Problem(
+                    "query-header",
+                    f"missing header line(s) {', '.join(missing)}",
+                    display,
+                    1,
+                    None,
+                    None,
+                )
+            )
         queries.append(ExampleQuery(path.stem, display, text, header))
     if problems:
         raise BuildError(problems)

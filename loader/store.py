@@ -1,4 +1,4 @@
-"""Writing a fresh pyoxigraph store; publishing is the pipeline's job (by rename, never in place)."""
+"""Writing a fresh pyoxigraph store; the pipeline publishes it by rename, never in place."""
 
 from __future__ import annotations
 

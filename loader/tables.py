@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -42,8 +42,8 @@ def read_table(path: Path, display: str, columns: tuple[str, ...]) -> list[Row]:
         raise fail("csv-syntax", str(exc), file=display) from exc
 
 
-def _rows(handle: object, display: str, columns: tuple[str, ...]) -> Iterator[Row]:
-    reader = csv.reader(handle)  # type: ignore[call-overload]
+def _rows(handle: Iterable[str], display: str, columns: tuple[str, ...]) -> Iterator[Row]:
+    reader = csv.reader(handle)
     header = next(reader, None)
     if header is None:
         raise fail("csv-header", "the file is empty", file=display, line=1)
@@ -59,8 +59,14 @@ def _rows(handle: object, display: str, columns: tuple[str, ...]) -> Iterator[Ro
             continue
         if len(cells) != len(header):
             problems.append(
-                Problem("csv-row-shape", f"{len(cells)} cells where the header has {len(header)}",
-                        display, line, None, ",".join(cells)[:60])
+                Problem(
+                    "csv-row-shape",
+                    f"{len(cells)} cells where the header has {len(header)}",
+                    display,
+                    line,
+                    None,
+                    ",".join(cells)[:60],
+                )
             )
         else:
             yield Row(display, line, {k: v.strip() for k, v in zip(header, cells, strict=True)})

@@ -19,7 +19,7 @@ def read_turtle_dir(directory: Path, display: str) -> tuple[Graph, list[Path]]:
     for path in paths:
         try:
             graph.parse(path, format="turtle")
-        except Exception as exc:  # noqa: BLE001 - rdflib raises many kinds for bad syntax
+        except Exception as exc:
             message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
             problems.append(Problem("turtle-syntax", message[:300], f"{display}/{path.name}"))
     if problems:

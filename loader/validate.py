@@ -72,14 +72,16 @@ def _problems(report: Graph, origins: dict[URIRef, Origin]) -> list[Problem]:
         value = report.value(result, SH.value)
         messages = sorted(str(m) for m in report.objects(result, SH.resultMessage))
         rule = _name(shape) + (f" {_name(path)}" if path is not None else "")
-        problems.append(Problem(
-            rule=rule,
-            message=" / ".join(messages) or "constraint violated",
-            file=origin.file if origin else None,
-            line=origin.line if origin else None,
-            resource=str(focus),
-            value=str(value) if value is not None else None,
-        ))
+        problems.append(
+            Problem(
+                rule=rule,
+                message=" / ".join(messages) or "constraint violated",
+                file=origin.file if origin else None,
+                line=origin.line if origin else None,
+                resource=str(focus),
+                value=str(value) if value is not None else None,
+            )
+        )
     return sorted(problems, key=lambda p: (p.file or "", p.line or 0, p.rule, p.resource or ""))
 
 

@@ -10,8 +10,14 @@ import pytest
 
 
 def cgkg(*args, stdin=None):
-    return subprocess.run([sys.executable, "-m", "loader", *map(str, args)], capture_output=True,
-                          text=True, input=stdin, timeout=120, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "loader", *map(str, args)],
+        capture_output=True,
+        text=True,
+        input=stdin,
+        timeout=120,
+        check=False,
+    )
 
 
 def test_help_lists_every_command():
@@ -45,8 +51,9 @@ def test_invalid_data_exits_1_naming_the_problem(tmp_path, project_root, monkeyp
     data = tmp_path / "data"
     subprocess.run(["cp", "-r", project_root / "data", data], check=True)
     zones = data / "zones.csv"
-    zones.write_text(zones.read_text(encoding="utf-8").replace("110102,", "11010X,", 1),
-                     encoding="utf-8")
+    zones.write_text(
+        zones.read_text(encoding="utf-8").replace("110102,", "11010X,", 1), encoding="utf-8"
+    )
     monkeypatch.setenv("KG_DATA_DIR", str(data))
     result = cgkg("build", "--out", tmp_path / "out")
     assert result.returncode == 1
@@ -54,23 +61,28 @@ def test_invalid_data_exits_1_naming_the_problem(tmp_path, project_root, monkeyp
     assert "Traceback" not in result.stderr
 
 
-@pytest.mark.parametrize(("fmt", "check"), [
-    ("csv", lambda out: list(csv.reader(io.StringIO(out)))[1] == ["40"]),
-    ("json", lambda out: json.loads(out)["results"]["bindings"][0]["n"]["value"] == "40"),
-    ("tsv", lambda out: out.splitlines()[1].startswith('"40"') or out.splitlines()[1] == "40"),
-    ("xml", lambda out: "<literal" in out and ">40<" in out),
-])
+@pytest.mark.parametrize(
+    ("fmt", "check"),
+    [
+        ("csv", lambda out: list(csv.reader(io.StringIO(out)))[1] == ["40"]),
+        ("json", lambda out: json.loads(out)["results"]["bindings"][0]["n"]["value"] == "40"),
+        ("tsv", lambda out: out.splitlines()[1].startswith('"40"') or out.splitlines()[1] == "40"),
+        ("xml", lambda out: "<literal" in out and ">40<" in out),
+    ],
+)
 def test_query_select_in_each_format(built_out, fmt, check):
-    query = ("SELECT (COUNT(?z) AS ?n) WHERE "
-             "{ ?z a <https://w3id.org/cgkg/ontology#ExperimentalZone> }")
+    query = (
+        "SELECT (COUNT(?z) AS ?n) WHERE { ?z a <https://w3id.org/cgkg/ontology#ExperimentalZone> }"
+    )
     result = cgkg("query", query, "--format", fmt, "--out", built_out)
     assert result.returncode == 0, result.stderr
     assert check(result.stdout), result.stdout
 
 
 def test_query_construct_from_a_file_as_turtle(built_out, project_root):
-    result = cgkg("query", "--file", project_root / "queries/08-construct-zone.rq",
-                  "--out", built_out)
+    result = cgkg(
+        "query", "--file", project_root / "queries/08-construct-zone.rq", "--out", built_out
+    )
     assert result.returncode == 0, result.stderr
     assert "210203" in result.stdout
 

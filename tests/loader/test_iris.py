@@ -17,8 +17,10 @@ PINNED = [
     (IRIS.period_end, "designation/2015/period/end"),
     (IRIS.zone("110102"), "zone/2015/110102"),
     (IRIS.task("110102"), "zone/2015/110102/task"),
-    (IRIS.theme_assignment("110102", "three-social-linkage"),
-     "zone/2015/110102/theme/three-social-linkage"),
+    (
+        IRIS.theme_assignment("110102", "three-social-linkage"),
+        "zone/2015/110102/theme/three-social-linkage",
+    ),
     (IRIS.division("330103"), "division/330103"),
     (IRIS.division_change("330103", "2021-04"), "division/330103/change/2021-04"),
     (IRIS.theme("community-consultation"), "theme/community-consultation"),

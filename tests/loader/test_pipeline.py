@@ -37,12 +37,13 @@ def test_zones_lie_in_25_provincial_level_units(store):
 
 def test_every_zone_has_one_division_task_theme_period_and_ministry(store):
     q = f"""PREFIX c: <{CGKG}> PREFIX time: <http://www.w3.org/2006/time#>
+    PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>
     SELECT (COUNT(DISTINCT ?z) AS ?n) WHERE {{
       ?z a c:ExperimentalZone ; c:division ?d ; c:task/c:taskText ?t ;
          c:themeAssignment/c:evidencePhrase ?e ;
          c:designation ?g . ?g c:designatedBy ?ministry ;
-         c:experimentPeriod [ time:hasBeginning/time:inXSDgYearMonth "2015-07"^^<http://www.w3.org/2001/XMLSchema#gYearMonth> ;
-                              time:hasEnd/time:inXSDgYearMonth "2018-06"^^<http://www.w3.org/2001/XMLSchema#gYearMonth> ] .
+         c:experimentPeriod [ time:hasBeginning/time:inXSDgYearMonth "2015-07"^^xsd:gYearMonth ;
+           time:hasEnd/time:inXSDgYearMonth "2018-06"^^xsd:gYearMonth ] .
       ?ministry <http://www.w3.org/2004/02/skos/core#prefLabel> "民政部"@zh .
       ?d <{CGKG}divisionCode> ?code . FILTER(STRENDS(STR(?z), ?code)) }}"""
     assert count(store, q) == 40
@@ -50,7 +51,8 @@ def test_every_zone_has_one_division_task_theme_period_and_ministry(store):
 
 def test_task_texts_are_verbatim_from_the_notice(store, project_root):
     notice = (project_root / "data/sources/mca-notice-40-experimental-zones.txt").read_text(
-        encoding="utf-8")
+        encoding="utf-8"
+    )
     q = f"SELECT ?t WHERE {{ ?task <{CGKG}taskText> ?t }}"
     texts = [row[0].value for row in store.query(q, use_default_graph_as_union=True)]
     assert len(texts) == 40
@@ -60,7 +62,10 @@ def test_task_texts_are_verbatim_from_the_notice(store, project_root):
 def test_policy_document_has_five_agencies_and_four_goals(store):
     doc = "<https://w3id.org/cgkg/document/minfa-2013-170>"
     eli = "http://data.europa.eu/eli/ontology#"
-    assert count(store, f"SELECT (COUNT(DISTINCT ?a) AS ?n) WHERE {{ {doc} <{eli}passed_by> ?a }}") == 5
+    assert (
+        count(store, f"SELECT (COUNT(DISTINCT ?a) AS ?n) WHERE {{ {doc} <{eli}passed_by> ?a }}")
+        == 5
+    )
     assert count(store, f"SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE {{ {doc} <{CGKG}goal> ?g }}") == 4
 
 
@@ -86,10 +91,11 @@ def content_graph(release_dir):
 @pytest.mark.parametrize("fmt", [f for f in FORMATS if not f.quads], ids=lambda f: f.name)
 def test_triple_dumps_parse_back_to_the_same_graph(release_dir, fmt):
     expected = content_graph(release_dir)
-    with_rdflib = Graph().parse(release_dir / f"dumps/cgkg.{fmt.extension}",
-                                format={"ttl": "turtle", "nt": "nt", "rdf": "xml"}[fmt.extension])
-    triples = ox.parse(path=str(release_dir / f"dumps/cgkg.{fmt.extension}"),
-                       format=fmt.rdf_format)
+    with_rdflib = Graph().parse(
+        release_dir / f"dumps/cgkg.{fmt.extension}",
+        format={"ttl": "turtle", "nt": "nt", "rdf": "xml"}[fmt.extension],
+    )
+    triples = ox.parse(path=str(release_dir / f"dumps/cgkg.{fmt.extension}"), format=fmt.rdf_format)
     with_oxigraph = Graph().parse(data="".join(f"{t} .\n" for t in triples), format="nt")
     assert isomorphic(with_rdflib, expected)
     assert isomorphic(with_oxigraph, expected)
@@ -98,12 +104,15 @@ def test_triple_dumps_parse_back_to_the_same_graph(release_dir, fmt):
 @pytest.mark.parametrize("fmt", [f for f in FORMATS if f.quads], ids=lambda f: f.name)
 def test_quad_dumps_parse_back_to_the_same_quads(release_dir, fmt):
     reference = set(ox.parse(path=str(release_dir / "dumps/cgkg.nq"), format=ox.RdfFormat.N_QUADS))
-    parsed = set(ox.parse(path=str(release_dir / f"dumps/cgkg.{fmt.extension}"),
-                          format=fmt.rdf_format))
+    parsed = set(
+        ox.parse(path=str(release_dir / f"dumps/cgkg.{fmt.extension}"), format=fmt.rdf_format)
+    )
     assert {str(q) for q in parsed} == {str(q) for q in reference}
     rdflib_dataset = Dataset()
-    rdflib_dataset.parse(release_dir / f"dumps/cgkg.{fmt.extension}",
-                         format={"nq": "nquads", "trig": "trig", "jsonld": "json-ld"}[fmt.extension])
+    rdflib_dataset.parse(
+        release_dir / f"dumps/cgkg.{fmt.extension}",
+        format={"nq": "nquads", "trig": "trig", "jsonld": "json-ld"}[fmt.extension],
+    )
     assert len(rdflib_dataset) == len(reference)
 
 
@@ -112,7 +121,9 @@ def test_two_builds_give_byte_identical_dumps(release_dir, tmp_path):
     names = sorted(p.name for p in (release_dir / "dumps").iterdir())
     assert names == sorted(p.name for p in (again / "dumps").iterdir())
     for name in names:
-        assert (release_dir / "dumps" / name).read_bytes() == (again / "dumps" / name).read_bytes(), name
+        assert (release_dir / "dumps" / name).read_bytes() == (
+            again / "dumps" / name
+        ).read_bytes(), name
 
 
 def test_current_points_at_the_published_release(built_out, release_dir):
