@@ -8,6 +8,7 @@ and registers every blueprint listed in :data:`server.blueprints.BLUEPRINTS`.
 
 from __future__ import annotations
 
+import atexit
 import time
 
 from flask import Flask
@@ -15,6 +16,7 @@ from flask import Flask
 from server import errors, http
 from server.blueprints import BLUEPRINTS
 from server.kg import EXTENSION_KEY, KnowledgeGraph
+from server.query_pool import POOL_KEY, QueryPool
 from server.settings import SETTINGS_EXTENSION_KEY, ServerSettings
 
 __all__ = ["create_app"]
@@ -32,7 +34,13 @@ def create_app(settings: ServerSettings | None = None) -> Flask:
     app.config["MAX_CONTENT_LENGTH"] = None  # server.protocol enforces its own, clearer limits
     app.config["JSON_AS_ASCII"] = False
     app.extensions[SETTINGS_EXTENSION_KEY] = settings
-    app.extensions[EXTENSION_KEY] = KnowledgeGraph.open(settings.release_dir)
+    kg = KnowledgeGraph.open(settings.release_dir)
+    app.extensions[EXTENSION_KEY] = kg
+    pool = QueryPool(
+        kg.release_dir, settings.query_processes, settings.query_timeout_s, settings.queue_timeout_s
+    )
+    app.extensions[POOL_KEY] = pool
+    atexit.register(pool.close)
     app.extensions[STARTED_AT_KEY] = time.monotonic()
     errors.register(app)
     for blueprint in BLUEPRINTS:

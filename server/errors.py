@@ -16,6 +16,7 @@
      +-- UnsupportedMediaType (415)
      +-- ResultTooLarge (422)             over max_result_rows / max_result_bytes
      +-- TooManyRequests (429)            carries ``Retry-After``
+     +-- BadGateway (502)                 a SERVICE call failed
      +-- ServiceUnavailable (503)         carries ``Retry-After``
           +-- QueryTimeout (503)
 
@@ -42,6 +43,7 @@ from werkzeug.exceptions import HTTPException
 from server.negotiation import best_media_type
 
 __all__ = [
+    "BadGateway",
     "BadRequest",
     "ContentTooLarge",
     "Forbidden",
@@ -141,6 +143,10 @@ class TooManyRequests(KGError):
 
     def __init__(self, message: str, retry_after: int) -> None:
         super().__init__(message, headers={"Retry-After": str(max(1, retry_after))})
+
+
+class BadGateway(KGError):
+    status = 502
 
 
 class ServiceUnavailable(KGError):

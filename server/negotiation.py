@@ -93,7 +93,7 @@ RDF_XML = Format(
     "rdfxml",
     "application/rdf+xml",
     "rdf",
-    ("rdfxml", "rdf/xml", "rdf", "xml", "owl"),
+    ("rdfxml", "rdf+xml", "rdf/xml", "rdf", "xml", "owl"),
     ("application/xml", "text/xml"),
 )
 N_QUADS = Format("nquads", "application/n-quads", "nq", ("nquads", "n-quads", "nq"))
@@ -212,21 +212,24 @@ def best_media_type(accept: str | None, offers: Sequence[str]) -> str | None:
 
 
 def choose(
-    accept: str | None, formats: Sequence[Format], format_param: str | None = None
+    accept: str | None, formats: Sequence[Format], format_params: Sequence[str] = ()
 ) -> Format | None:
     """Pick the format to answer with, or ``None`` if nothing offered is acceptable.
 
-    ``format_param`` (the request's ``format`` parameter, a keyword such as
-    ``json``/``ttl`` or a media type) overrides the header. Aliases count as the
-    format they name but with the exact range's quality, so ``application/json``
-    gets SPARQL JSON for a SELECT and JSON-LD for a CONSTRUCT.
+    ``format_params`` (the values of the request's ``format``/``output``
+    parameters, each a keyword such as ``json``/``ttl`` or a media type, for
+    clients that cannot set headers) override the header: the first value that
+    names one of ``formats`` wins, and if none does the answer is ``None``.
+    Aliases count as the format they name, so ``application/json`` gets SPARQL
+    JSON for a SELECT and JSON-LD for a CONSTRUCT.
     """
-    if format_param:
-        wanted = format_param.strip().lower()
-        media = wanted.split(";", 1)[0].strip()
-        for fmt in formats:
-            if wanted in fmt.keywords or fmt.matches(media):
-                return fmt
+    if format_params:
+        for value in format_params:
+            wanted = value.strip().lower()
+            media = wanted.split(";", 1)[0].strip()
+            for fmt in formats:
+                if wanted in fmt.keywords or fmt.matches(media):
+                    return fmt
         return None
     if not accept or not accept.strip():
         return formats[0]

@@ -1,0 +1,91 @@
+"""A query process: evaluates client queries one at a time, and can be killed at any moment.
+
+Started by :mod:`server.query_pool` as ``python -m server.query_worker RELEASE_DIR``.
+It opens the release read-only, announces itself with a ``ready`` frame on
+stdout, then answers each :class:`~server.evaluation.Job` frame read from stdin
+with an :class:`~server.evaluation.Outcome` frame. A frame is an 8-byte
+big-endian length followed by a ``marshal``-encoded tuple. End of input means
+the parent is gone: the process exits. On Linux it also asks the kernel to kill
+it if the parent dies while a query is still running.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import marshal
+import os
+import signal
+import struct
+import sys
+from pathlib import Path
+
+from server.evaluation import Job, evaluate
+from server.kg import KnowledgeGraph, ReleaseError
+
+__all__ = ["main", "read_frame", "write_frame"]
+
+_HEADER = struct.Struct(">Q")
+_PR_SET_PDEATHSIG = 1
+
+
+def read_exactly(fd: int, size: int) -> bytes | None:
+    """``size`` bytes from ``fd``, or ``None`` at end of input."""
+    chunks = []
+    remaining = size
+    while remaining:
+        chunk = os.read(fd, min(remaining, 1 << 20))
+        if not chunk:
+            return None
+        chunks.append(chunk)
+        remaining -= len(chunk)
+    return b"".join(chunks)
+
+
+def read_frame(fd: int) -> bytes | None:
+    header = read_exactly(fd, _HEADER.size)
+    if header is None:
+        return None
+    (size,) = _HEADER.unpack(header)
+    return read_exactly(fd, size)
+
+
+def write_frame(fd: int, payload: bytes) -> None:
+    data = memoryview(_HEADER.pack(len(payload)) + payload)
+    while data:
+        written = os.write(fd, data)
+        data = data[written:]
+
+
+def _die_with_parent() -> None:
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):
+        return
+
+
+def main(argv: list[str]) -> int:
+    parent = os.getppid()
+    _die_with_parent()
+    if os.getppid() != parent:  # the parent died before the request to be killed with it
+        return 1
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # a Ctrl-C is for the server, which stops us
+    fd_in, fd_out = sys.stdin.fileno(), sys.stdout.fileno()
+    try:
+        kg = KnowledgeGraph.open(Path(argv[1]))
+    except ReleaseError as exc:
+        write_frame(fd_out, marshal.dumps(("failed", str(exc))))
+        return 2
+    write_frame(fd_out, marshal.dumps(("ready", os.getpid())))
+    while True:
+        frame = read_frame(fd_in)
+        if frame is None:
+            return 0
+        job = Job.from_wire(marshal.loads(frame))  # noqa: S302 - our own parent wrote it
+        write_frame(fd_out, marshal.dumps(evaluate(kg, job).to_wire()))
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))

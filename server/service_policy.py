@@ -1,0 +1,111 @@
+"""SERVICE allow-list: a query may call out only to endpoints the operator allowed.
+
+pyoxigraph evaluates ``SERVICE <iri> { ... }`` by sending an HTTP request to
+``iri``, from the server. Left open, anyone could make the server fetch any URL
+(including ones only reachable from inside its network). :func:`check` runs on
+every query before it is evaluated:
+
+* a query in which the word ``SERVICE`` does not occur (in any letter case) has
+  no SERVICE clause and passes at once;
+* otherwise the query is parsed (rdflib's SPARQL parser) and every SERVICE
+  endpoint is resolved against the query's prologue (``PREFIX``, ``BASE``, or the
+  server's base IRI); each must be one of ``allowlist``, exactly. An endpoint
+  given by a variable is always refused, and so is a query that mentions
+  SERVICE but cannot be parsed, since its calls cannot be checked.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Iterator
+from typing import Any
+from urllib.parse import urljoin
+
+from pyparsing import ParseException, ParseResults
+from rdflib.plugins.sparql.parser import parseQuery
+from rdflib.plugins.sparql.parserutils import CompValue
+from rdflib.term import URIRef, Variable
+
+from server.errors import ServiceForbidden
+
+__all__ = ["check", "mentions_service", "service_endpoints"]
+
+_MENTIONS_SERVICE = re.compile("service", re.IGNORECASE)
+_PARSER_LOCK = threading.Lock()  # pyparsing's packrat cache is shared state
+
+
+class _Unchecked(Exception):
+    """An endpoint that cannot be known before evaluation."""
+
+
+def _walk(node: Any) -> Iterator[CompValue]:
+    if isinstance(node, CompValue):
+        yield node
+        for value in node.values():
+            yield from _walk(value)
+    elif isinstance(node, (list, tuple, ParseResults)):
+        for item in node:
+            yield from _walk(item)
+
+
+def service_endpoints(query: str, base_iri: str) -> list[str]:
+    """The IRIs of every SERVICE clause in ``query``.
+
+    Raises ``ValueError`` if the query does not parse or an endpoint is a variable.
+    """
+    try:
+        with _PARSER_LOCK:
+            parsed = parseQuery(query)
+    except ParseException as exc:
+        raise ValueError(f"the query does not parse: {exc}") from None
+    prologue, body = parsed[0], parsed[1:]
+    prefixes: dict[str, str] = {}
+    base = base_iri
+    for decl in prologue:
+        if decl.name == "Base":
+            base = urljoin(base, str(decl["iri"]))
+        elif decl.name == "PrefixDecl":
+            prefixes[str(decl.get("prefix") or "")] = urljoin(base, str(decl["iri"]))
+    endpoints = []
+    for node in _walk(body):
+        if node.name != "ServiceGraphPattern":
+            continue
+        term = node["term"]
+        if isinstance(term, Variable):
+            raise ValueError(f"the SERVICE endpoint ?{term} is a variable")
+        if isinstance(term, URIRef):
+            endpoints.append(urljoin(base, str(term)))
+        elif isinstance(term, CompValue) and term.name == "pname":
+            prefix = str(term.get("prefix") or "")
+            if prefix not in prefixes:
+                raise ValueError(f"the prefix {prefix}: is not declared")
+            endpoints.append(prefixes[prefix] + str(term.get("localname") or ""))
+        else:
+            raise ValueError("a SERVICE endpoint could not be read")
+    return endpoints
+
+
+def mentions_service(query: str) -> bool:
+    """Whether the word SERVICE occurs anywhere in ``query`` (a superset of SERVICE clauses)."""
+    return _MENTIONS_SERVICE.search(query) is not None
+
+
+def check(query: str, allowlist: tuple[str, ...], base_iri: str) -> None:
+    """Raise :class:`~server.errors.ServiceForbidden` unless every SERVICE call is allowed."""
+    if not mentions_service(query):
+        return
+    try:
+        endpoints = service_endpoints(query, base_iri)
+    except ValueError as exc:
+        raise ServiceForbidden(
+            f"This query mentions SERVICE, and its endpoints could not be checked ({exc}); "
+            "this endpoint only calls SERVICE endpoints its operator allows."
+        ) from None
+    refused = [e for e in endpoints if e not in allowlist]
+    if refused:
+        allowed = ", ".join(allowlist) if allowlist else "none"
+        raise ServiceForbidden(
+            f"SERVICE <{refused[0]}> is not allowed: this endpoint only calls the SERVICE "
+            f"endpoints its operator allows ({allowed})."
+        )
