@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 OUT    ?= build
 
-.PHONY: help install lint test build serve run check clean
+.PHONY: help install browser lint test build run check clean
 
 help:  ## list the targets
 	@grep -E '^[a-z]+:.*##' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/'
@@ -22,10 +22,16 @@ lint: install  ## ruff, ruff format --check, mypy
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
-test: install  ## run the whole test suite
+browser:  ## install Debian's chromium for the browser tests, if missing
+	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+test: install browser  ## run the whole test suite
 	$(BIN)/pytest -n 2
 
-$(OUT)/current/manifest.json: install $(shell find data ontology shapes queries loader -type f 2>/dev/null)
+INPUTS := $(shell find data ontology shapes queries loader -type f -not -path '*/__pycache__/*' 2>/dev/null)
+
+$(OUT)/current/manifest.json: $(BIN)/cgkg $(INPUTS)
 	$(BIN)/cgkg build --out $(OUT)
 
 build: $(OUT)/current/manifest.json  ## build the knowledge graph into $(OUT)/ (only if inputs changed)
