@@ -79,16 +79,18 @@ def _zones_match_notice(s: Sources) -> list[Problem]:
         for name, u in notice_units.items()
         if name not in table_units
     ]
-    for column, counts in (
-        ("unit_name_zh", Counter(z.unit_name_zh for z in s.zones)),
-        ("division_code", Counter(z.code for z in s.zones)),
-    ):
-        problems += [
-            _at(z.origin, "zone-unique", f"{column} appears more than once", value)
-            for z in s.zones
-            for value in [z.unit_name_zh if column == "unit_name_zh" else z.code]
-            if counts[value] > 1
-        ]
+    names = Counter(z.unit_name_zh for z in s.zones)
+    codes = Counter(z.code for z in s.zones)
+    problems += [
+        _at(z.origin, "zone-unique", "unit appears more than once", z.unit_name_zh)
+        for z in s.zones
+        if names[z.unit_name_zh] > 1
+    ]
+    problems += [
+        _at(z.origin, "zone-unique", "division code appears more than once", z.code)
+        for z in s.zones
+        if codes[z.code] > 1 and names[z.unit_name_zh] == 1
+    ]
     if len(s.zones) != s.notice.headline_count:
         problems.append(
             Problem(
