@@ -169,6 +169,8 @@ def query_ui(runner: Runner | None = None) -> Response:
         ran=bool(query),
         results=results,
         downloads=_downloads(query or default),
+        base_iri=current_linker().base_iri,
+        prefixes=dict(current_kg().prefixes),
     )
     response.headers["Cache-Control"] = "no-cache"
     return response

@@ -5,6 +5,16 @@
   "use strict";
   var script = document.currentScript;
   var autorun = script && script.getAttribute("data-run") === "true";
+  var base = script ? script.getAttribute("data-base") : "";
+  var prefixes = JSON.parse((script && script.getAttribute("data-prefixes")) || "{}");
+
+  // Result links to the dataset's own IRIs open their page on this server.
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest ? event.target.closest("a[href]") : null;
+    if (!base || !link || link.getAttribute("href").indexOf(base) !== 0) return;
+    event.preventDefault();
+    window.location.assign("/" + link.getAttribute("href").slice(base.length));
+  });
 
   function downloadLinks(query) {
     var links = document.querySelectorAll("a.download");
@@ -27,6 +37,7 @@
       persistenceId: null,
       populateFromUrl: false,
       yasqe: { autocompleters: ["prefixes", "variables"], value: text },
+      yasr: { prefixes: prefixes },
     });
     mount.hidden = false;
     form.hidden = true;
