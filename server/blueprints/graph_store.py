@@ -1,9 +1,96 @@
-"""Routes of the graph_store blueprint (being filled in)."""
+"""``/rdf-graph-store``: the read side of the SPARQL 1.1 Graph Store HTTP Protocol.
+
+``GET``/``HEAD ?default`` returns the default graph (here, as at ``/sparql``, the
+union of every named graph); ``?graph=IRI`` returns one named graph, 404 if the
+store has no such graph. Every RDF format is offered by content negotiation
+(``format`` also works); N-Quads and TriG keep the graph name. Writes (``PUT``,
+``POST``, ``DELETE``, ``PATCH``) are refused with 405: the store is read-only.
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint
+import hashlib
 
-__all__ = ["bp"]
+import pyoxigraph as ox
+from flask import Blueprint, Response, request
+
+from server.errors import BadRequest, MethodNotAllowed, NotAcceptable, NotFound
+from server.kg import KnowledgeGraph, current_kg
+from server.negotiation import RDF_FORMATS, Format, choose
+from server.settings import current_settings
+
+__all__ = ["PATH", "bp", "serialize_graph"]
+
+PATH = "/rdf-graph-store"
 
 bp = Blueprint("graph_store", __name__)
+
+_OX = {
+    "turtle": ox.RdfFormat.TURTLE,
+    "ntriples": ox.RdfFormat.N_TRIPLES,
+    "jsonld": ox.RdfFormat.JSON_LD,
+    "rdfxml": ox.RdfFormat.RDF_XML,
+    "nquads": ox.RdfFormat.N_QUADS,
+    "trig": ox.RdfFormat.TRIG,
+    "n3": ox.RdfFormat.N3,
+}
+_WITH_PREFIXES = {"turtle", "trig", "n3", "rdfxml", "jsonld"}
+
+
+def serialize_graph(kg: KnowledgeGraph, graph: str | None, fmt: Format) -> bytes:
+    """One named graph (or the union default graph when ``None``) in ``fmt``."""
+    target = _OX[fmt.name]
+    triples = list(dict.fromkeys(kg.triples(graph)))  # the union repeats shared triples
+    items: list[ox.Triple] | list[ox.Quad] = triples
+    if target.supports_datasets:
+        name = ox.NamedNode(graph) if graph is not None else ox.DefaultGraph()
+        items = [ox.Quad(t.subject, t.predicate, t.object, name) for t in triples]
+    prefixes = dict(kg.prefixes) if fmt.name in _WITH_PREFIXES else None
+    return ox.serialize(items, format=target, prefixes=prefixes) or b""
+
+
+@bp.route(PATH, methods=["GET", "HEAD"])
+def read() -> Response:
+    """A graph of the store, serialized as the client asks."""
+    kg = current_kg()
+    graphs = request.args.getlist("graph")
+    if "default" in request.args:
+        if graphs:
+            raise BadRequest("Ask for either ?default or ?graph=IRI, not both.")
+        graph: str | None = None
+    elif len(graphs) == 1:
+        graph = graphs[0]
+        if not kg.has_graph(graph):
+            raise NotFound(f"There is no graph <{graph}> in this store.")
+    elif graphs:
+        raise BadRequest("Ask for one graph at a time.")
+    else:
+        raise BadRequest(
+            "Name the graph: ?default for the default graph (the union of all named graphs) "
+            "or ?graph=IRI for a named graph."
+        )
+    fmt = choose(request.headers.get("Accept"), RDF_FORMATS, tuple(request.args.getlist("format")))
+    if fmt is None:
+        raise NotAcceptable(
+            "Graphs are available as " + ", ".join(f.media_type for f in RDF_FORMATS)
+        )
+    body = serialize_graph(kg, graph, fmt)
+    response = Response(body, content_type=fmt.content_type)
+    response.vary.add("Accept")
+    response.cache_control.public = True
+    response.cache_control.max_age = current_settings().cache_max_age_s
+    response.last_modified = kg.last_modified
+    digest = hashlib.sha256((graph or "").encode("utf-8")).hexdigest()[:12]
+    response.set_etag(f"{kg.build_id}-gsp-{digest}-{fmt.name}")
+    return response
+
+
+@bp.route(PATH, methods=["PUT", "POST", "DELETE", "PATCH"])
+def write() -> Response:
+    """Refused: the store is read-only."""
+    error = MethodNotAllowed(request.method, ("GET", "HEAD", "OPTIONS"))
+    error.message = (
+        f"The graph store is read-only: {request.method} is not accepted. Use GET or HEAD, "
+        "or download the data from /dumps/."
+    )
+    raise error

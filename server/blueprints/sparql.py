@@ -5,8 +5,9 @@ A request with a query (:mod:`server.protocol`) is negotiated
 (:mod:`server.service_policy`), looked up in the response cache and otherwise
 evaluated in a query process (:mod:`server.query_pool`). A GET without a query
 gets the service description: RDF (Turtle unless ``Accept`` prefers another RDF
-format) or, when the client prefers HTML, the page of the view registered as
-:data:`HTML_QUERY_ENDPOINT` if the app has one, else a minimal query form.
+format). A browser's GET (HTML preferred) gets the query editor of
+:mod:`server.blueprints.pages_query` instead, which runs its query through
+:func:`run_checked`, the same path as every client query.
 """
 
 from __future__ import annotations
@@ -14,9 +15,10 @@ from __future__ import annotations
 import hashlib
 from typing import cast
 
-from flask import Blueprint, Response, current_app, request, url_for
+from flask import Blueprint, Response, current_app, request
 
 from server import protocol, service_policy
+from server.blueprints.pages_query import query_ui, wants_query_ui
 from server.cache import CachedResponse
 from server.errors import (
     BadGateway,
@@ -42,7 +44,6 @@ from server.negotiation import (
     RDF_FORMATS,
     SOLUTION_FORMATS,
     Format,
-    best_media_type,
     by_name,
     choose,
 )
@@ -50,10 +51,7 @@ from server.query_pool import current_pool
 from server.service_description import ServiceDescriber
 from server.settings import ServerSettings, current_settings
 
-__all__ = ["HTML_QUERY_ENDPOINT", "bp", "current_describer"]
-
-HTML_QUERY_ENDPOINT = "ui.sparql"
-"""Endpoint name of a view that renders the query page for browsers at ``/sparql``."""
+__all__ = ["bp", "current_describer", "query_hash", "run_checked"]
 
 DESCRIBER_KEY = "kg_service_describer"
 
@@ -82,9 +80,20 @@ def sparql() -> Response:
     """Answer a SPARQL query, or describe the service when there is none."""
     settings = current_settings()
     parsed = protocol.parse(request, settings.max_query_bytes)
+    if request.method == "GET" and wants_query_ui():
+        return query_ui(run_checked)
     if parsed is None:
         return _service_description(settings)
     return _query(parsed, settings, current_kg())
+
+
+def run_checked(job: Job) -> Outcome:
+    """Evaluate a job exactly as the endpoint does: SERVICE policy, query process, limits."""
+    settings = current_settings()
+    service_policy.check(
+        job.query, settings.service_allowlist, settings.base_iri or current_kg().base_iri
+    )
+    return current_pool().execute(job)
 
 
 def _query(parsed: protocol.QueryRequest, settings: ServerSettings, kg: KnowledgeGraph) -> Response:
@@ -108,8 +117,6 @@ def _query(parsed: protocol.QueryRequest, settings: ServerSettings, kg: Knowledg
     entry = cache.get(key) if cache.enabled else None
     environ[ENV_CACHE] = "hit" if entry is not None else "miss"
     if entry is None:
-        base = settings.base_iri or kg.base_iri
-        service_policy.check(parsed.query, settings.service_allowlist, base)
         job = Job(
             parsed.query,
             parsed.default_graphs,
@@ -119,7 +126,7 @@ def _query(parsed: protocol.QueryRequest, settings: ServerSettings, kg: Knowledg
             settings.max_result_rows,
             settings.max_result_bytes,
         )
-        outcome = current_pool().execute(job)
+        outcome = run_checked(job)
         entry = _entry(outcome, parsed, kg, settings, digest)
         if cache.enabled:
             cache.put(key, entry)
@@ -193,34 +200,8 @@ def _endpoint_url() -> str:
     return request.base_url
 
 
-_HTML_FORM = """<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>SPARQL endpoint</title></head>
-<body><h1>SPARQL endpoint</h1>
-<form method="get" action="{action}">
-<p><label for="query">Query</label></p>
-<p><textarea id="query" name="query" rows="12" cols="80">
-SELECT * WHERE {{ ?s ?p ?o }} LIMIT 10</textarea></p>
-<p><button type="submit">Run</button></p>
-</form>
-<p>Machine-readable description: request this URL with <code>Accept: text/turtle</code>.</p>
-</body></html>
-"""
-
-
 def _service_description(settings: ServerSettings) -> Response:
     accept = request.headers.get("Accept")
-    offers = [f.media_type for f in RDF_FORMATS] + ["text/html"]
-    wants = best_media_type(accept, offers) if accept else None
-    if wants == "text/html":
-        view = current_app.view_functions.get(HTML_QUERY_ENDPOINT)
-        if view is not None:
-            return current_app.make_response(view())  # type: ignore[arg-type]
-        response = Response(
-            _HTML_FORM.format(action=url_for("sparql.sparql")),
-            content_type="text/html; charset=utf-8",
-        )
-        response.vary.add("Accept")
-        return response
     formats = tuple(request.args.getlist("format") + request.args.getlist("output"))
     fmt = choose(accept, RDF_FORMATS, formats)
     if fmt is None:
