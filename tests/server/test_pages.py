@@ -1,0 +1,234 @@
+"""The HTML pages: bilingual, with the facts each kind of resource needs, and their documents."""
+
+from __future__ import annotations
+
+import json
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from flask.testing import FlaskClient
+from rdflib import Graph, URIRef
+from rdflib.compare import isomorphic
+from rdflib.namespace import OWL, RDF
+
+BASE = "https://w3id.org/cgkg/"
+BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+
+
+@pytest.fixture(scope="module")
+def dump(built_out: Path) -> Graph:
+    return Graph().parse(built_out / "current" / "dumps" / "cgkg.ttl")
+
+
+def page(client: FlaskClient, path: str, **headers: str) -> str:
+    response = client.get(path, headers={"Accept": BROWSER, **headers})
+    assert response.status_code == 200, path
+    return response.get_data(as_text=True)
+
+
+class Spans(HTMLParser):
+    """The lang attribute of every element, in document order."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.langs: list[str] = []
+        self.html_lang = ""
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        lang = dict(attrs).get("lang")
+        if tag == "html":
+            self.html_lang = lang or ""
+        elif lang:
+            self.langs.append(lang)
+
+
+def langs_of(html: str) -> Spans:
+    spans = Spans()
+    spans.feed(html)
+    return spans
+
+
+@pytest.mark.parametrize(
+    ("query", "headers", "first"),
+    [
+        ("", {}, "zh"),
+        ("?lang=en", {}, "en"),
+        ("?lang=zh", {"Accept-Language": "en"}, "zh"),
+        ("", {"Accept-Language": "en-GB,en;q=0.9"}, "en"),
+        ("", {"Accept-Language": "zh-CN,zh;q=0.9,en;q=0.8"}, "zh"),
+        ("", {"Accept-Language": "fr, en;q=0.5, zh-Hans;q=0.9"}, "zh"),
+    ],
+)
+def test_language_order_follows_lang_parameter_then_accept_language(client, query, headers, first):
+    spans = langs_of(page(client, "/zone/2015/110102" + query, **headers))
+    assert spans.html_lang == first
+    assert spans.langs[0] == first
+    assert {"zh", "en"} <= set(spans.langs)
+
+
+def test_zone_page_highlights_each_evidence_phrase_inside_the_task(client, dump):
+    zone = URIRef(BASE + "zone/2015/110102")
+    cgkg = "https://w3id.org/cgkg/ontology#"
+    phrases = {
+        str(p)
+        for a in dump.objects(zone, URIRef(cgkg + "themeAssignment"))
+        for p in dump.objects(a, URIRef(cgkg + "evidencePhrase"))
+    }
+    assert phrases
+    html = page(client, "/zone/2015/110102")
+    task = re.search(r'<blockquote lang="zh"[^>]*>(.*?)</blockquote>', html, re.S)
+    assert task is not None
+    marked = set(re.findall(r"<mark[^>]*><a [^>]*>(.*?)</a></mark>", task.group(1)))
+    assert phrases <= marked
+
+
+def test_zone_page_shows_division_chain_up_to_the_province_with_codes(client):
+    html = page(client, "/zone/2015/131003")
+    chain = re.search(r'<ol class="chain">(.*?)</ol>', html, re.S)
+    assert chain is not None
+    codes = re.findall(r"<code>(\d{6})</code>", chain.group(1))
+    assert codes == ["131003", "131000", "130000"]
+
+
+def test_zone_page_shows_period_policy_and_wikidata_link(client):
+    html = page(client, "/zone/2015/110102")
+    assert "2015-07" in html
+    assert "2018-06" in html
+    assert 'href="/document/minfa-2013-170"' in html
+    assert 'href="http://www.wikidata.org/entity/Q30138"' in html
+
+
+def test_theme_page_lists_its_zones(client, dump):
+    theme = URIRef(BASE + "theme/three-social-linkage")
+    zones = set(dump.subjects(URIRef("http://purl.org/dc/terms/subject"), theme))
+    html = page(client, "/theme/three-social-linkage")
+    for zone in zones:
+        assert f'href="/{str(zone)[len(BASE) :]}"' in html
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/division/110102",
+        "/document/minfa-2013-170",
+        "/agency/mca",
+        "/initiative/365-work-system",
+        "/designation/2015",
+        "/scheme/themes",
+        "/graph/notice",
+        "/dataset",
+        "/query/01-zones-per-province",
+    ],
+)
+def test_every_kind_of_resource_has_a_page_with_its_fetching_query(client, path):
+    html = page(client, path)
+    assert '<a href="/sparql?query=' in html
+    assert f"VALUES ?resource {{ &lt;{BASE}{path.lstrip('/')}&gt; }}" in html
+
+
+def test_home_page_counts_zones_and_charts_them_per_province(client, dump):
+    html = page(client, "/")
+    zones = set(dump.subjects(RDF.type, URIRef("https://w3id.org/cgkg/ontology#ExperimentalZone")))
+    assert f"<strong>{len(zones)}</strong>" in html
+    charts = re.findall(r"<svg .*?</svg>", html, re.S)
+    assert len(charts) == 2
+    bars = [int(n) for n in re.findall(r"<title>[^<]*: (\d+)</title>", charts[0])]
+    assert sum(bars) == len(zones)
+
+
+@pytest.mark.parametrize(
+    ("path", "rows"), [("/zones", 40), ("/themes", None), ("/divisions", None)]
+)
+def test_browse_lists_link_every_item(client, dump, path, rows):
+    html = page(client, path)
+    body = re.search(r"<tbody>(.*?)</tbody>", html, re.S)
+    assert body is not None
+    found = body.group(1).count("<tr>")
+    kind = {
+        "/zones": "ExperimentalZone",
+        "/themes": "Theme",
+        "/divisions": "AdministrativeDivision",
+    }[path]
+    expected = len(set(dump.subjects(RDF.type, URIRef("https://w3id.org/cgkg/ontology#" + kind))))
+    assert found == expected
+    if rows is not None:
+        assert found == rows
+
+
+def test_ontology_page_has_an_anchor_for_every_class_and_property(client, built_out):
+    ontology = Graph().parse(built_out / "current" / "ontology.ttl")
+    html = page(client, "/ontology")
+    for kind in (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty):
+        for term in ontology.subjects(RDF.type, kind):
+            if isinstance(term, URIRef):
+                assert f'id="{str(term).split("#")[1]}"' in html
+
+
+@pytest.mark.parametrize(
+    ("name", "accept"),
+    [
+        ("ontology", "text/turtle"),
+        ("ontology", "application/rdf+xml"),
+        ("shapes", "text/turtle"),
+        ("shapes", "application/ld+json"),
+    ],
+)
+def test_ontology_and_shapes_are_rdf_by_accept(client, built_out, name, accept):
+    response = client.get(f"/{name}", headers={"Accept": accept})
+    assert response.status_code == 200
+    fmt = {"text/turtle": "turtle", "application/rdf+xml": "xml", "application/ld+json": "json-ld"}[
+        accept
+    ]
+    served = Graph().parse(data=response.get_data(as_text=True), format=fmt)
+    assert isomorphic(served, Graph().parse(built_out / "current" / f"{name}.ttl"))
+
+
+def test_shapes_page_lists_every_node_shape(client, built_out):
+    shapes = Graph().parse(built_out / "current" / "shapes.ttl")
+    node_shapes = set(shapes.subjects(RDF.type, URIRef("http://www.w3.org/ns/shacl#NodeShape")))
+    html = page(client, "/shapes")
+    assert html.count('<article class="term"') == len(node_shapes)
+
+
+def test_downloads_page_lists_every_dump_with_size_hash_and_licence(client, built_out):
+    manifest = json.loads((built_out / "current" / "manifest.json").read_text(encoding="utf-8"))
+    html = page(client, "/downloads")
+    for dump in manifest["dumps"]:
+        assert dump["sha256"] in html
+        assert f"{dump['bytes']:,}" in html
+        assert Path(dump["path"]).name in html
+    assert html.count('rel="license"') >= len(manifest["dumps"])
+
+
+def test_download_links_are_versioned_and_serve_the_file(client, built_out):
+    manifest = json.loads((built_out / "current" / "manifest.json").read_text(encoding="utf-8"))
+    html = page(client, "/downloads")
+    links = re.findall(r'<a href="([^"]+)" type="[^"]+" download>', html)
+    assert len(links) == len(manifest["dumps"])
+    for link, dump in zip(links, manifest["dumps"], strict=True):
+        assert manifest["dataset_version"] in link
+        response = client.get(link)
+        body = response.get_data()
+        response.close()
+        assert response.status_code == 200
+        assert len(body) == dump["bytes"]
+
+
+def test_well_known_void_is_the_dataset_description(client):
+    response = client.get("/.well-known/void", headers={"Accept": "text/turtle"})
+    assert response.status_code == 200
+    graph = Graph().parse(data=response.get_data(as_text=True), format="turtle")
+    assert (URIRef(BASE + "dataset"), RDF.type, None) in graph
+
+
+def test_well_known_void_sends_browsers_to_the_dataset_page(client):
+    response = client.get("/.well-known/void", headers={"Accept": BROWSER})
+    assert response.status_code == 303
+    assert response.headers["Location"].endswith("/dataset")
+
+
+def test_pages_need_no_javascript(client):
+    for path in ("/", "/zone/2015/110102", "/themes", "/ontology", "/downloads"):
+        assert "<script" not in page(client, path)
