@@ -59,9 +59,12 @@ class Job:
     """Format name for CONSTRUCT/DESCRIBE results; empty if the client accepts none."""
     max_rows: int
     max_bytes: int
+    base_iri: str = ""
+    """Base for relative IRIs in the query; empty: no resolution."""
 
     def to_wire(self) -> tuple[Any, ...]:
         return (
+            self.base_iri,
             self.query,
             self.default_graphs,
             self.named_graphs,
@@ -73,8 +76,10 @@ class Job:
 
     @classmethod
     def from_wire(cls, data: tuple[Any, ...]) -> Job:
-        query, dg, ng, sf, gf, rows, size = data
-        return cls(str(query), tuple(dg), tuple(ng), str(sf), str(gf), int(rows), int(size))
+        base, query, dg, ng, sf, gf, rows, size = data
+        return cls(
+            str(query), tuple(dg), tuple(ng), str(sf), str(gf), int(rows), int(size), str(base)
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -191,7 +196,10 @@ def evaluate(kg: KnowledgeGraph, job: Job) -> Outcome:
     """Run ``job`` against ``kg``; never raises for anything the query itself causes."""
     try:
         results = kg.query(
-            job.query, default_graphs=job.default_graphs, named_graphs=job.named_graphs
+            job.query,
+            default_graphs=job.default_graphs,
+            named_graphs=job.named_graphs,
+            base_iri=job.base_iri or None,
         )
         if isinstance(results, ox.QuerySolutions):
             return _solutions(job, results)

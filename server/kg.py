@@ -170,13 +170,15 @@ class KnowledgeGraph:
         substitutions: Mapping[str, Term] | None = None,
         default_graphs: tuple[str, ...] = (),
         named_graphs: tuple[str, ...] = (),
+        base_iri: str | None = None,
     ) -> QueryResults:
         """Evaluate a SPARQL query against the store.
 
         The default graph is the union of all named graphs unless ``default_graphs``
         or ``named_graphs`` (the protocol's ``default-graph-uri`` and
         ``named-graph-uri``) say otherwise. ``substitutions`` binds variables by
-        name to terms, so values are never pasted into query text.
+        name to terms, so values are never pasted into query text. Relative IRIs
+        resolve against ``base_iri`` when given.
         Raises ``SyntaxError`` for a malformed query, ``OSError`` for a storage fault.
         """
         subs = {ox.Variable(k): v for k, v in (substitutions or {}).items()}
@@ -189,8 +191,11 @@ class KnowledgeGraph:
                 default_graph=default,
                 named_graphs=[ox.NamedNode(g) for g in named_graphs] if named_graphs else None,
                 substitutions=subs or None,
+                base_iri=base_iri,
             )
-        return self._store.query(text, use_default_graph_as_union=True, substitutions=subs or None)
+        return self._store.query(
+            text, use_default_graph_as_union=True, substitutions=subs or None, base_iri=base_iri
+        )
 
     def select(
         self,

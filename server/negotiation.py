@@ -192,6 +192,25 @@ def _quality(ranges: Sequence[MediaRange], media_types: Sequence[str]) -> float:
     return best
 
 
+def _format_quality(ranges: Sequence[MediaRange], fmt: Format) -> float:
+    """Quality of ``fmt``: its canonical type under every range, its aliases only when named.
+
+    A wildcard never selects a format through an alias (``text/*`` does not pick
+    SPARQL JSON because of ``text/javascript``), and an explicit ``q=0`` on the
+    canonical type excludes the format whatever its aliases say.
+    """
+    quality = _quality(ranges, (fmt.media_type,))
+    for r in ranges:
+        if r.specificity == 2 and f"{r.type}/{r.subtype}" == fmt.media_type and r.q == 0:
+            return 0.0
+    for alias in fmt.aliases:
+        for r in ranges:
+            if r.specificity == 2 and f"{r.type}/{r.subtype}" == alias:
+                if r.charset in (None, "utf-8", "utf8", "*"):
+                    quality = max(quality, r.q)
+    return quality
+
+
 def best_media_type(accept: str | None, offers: Sequence[str]) -> str | None:
     """The first of ``offers`` with the highest quality under ``accept``.
 
@@ -239,7 +258,7 @@ def choose(
     best: Format | None = None
     best_q = 0.0
     for fmt in formats:
-        q = _quality(ranges, (fmt.media_type, *fmt.aliases))
+        q = _format_quality(ranges, fmt)
         if q > best_q:
             best, best_q = fmt, q
     return best

@@ -125,6 +125,7 @@ def _query(parsed: protocol.QueryRequest, settings: ServerSettings, kg: Knowledg
             graph.name if graph else "",
             settings.max_result_rows,
             settings.max_result_bytes,
+            settings.base_iri or kg.base_iri,
         )
         outcome = run_checked(job)
         entry = _entry(outcome, parsed, kg, settings, digest)
