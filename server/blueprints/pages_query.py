@@ -18,7 +18,9 @@ from typing import Any
 from urllib.parse import urlencode
 
 from flask import Response, request
+from pyparsing import ParseException
 from rdflib import Graph
+from rdflib.plugins.sparql.parser import parseQuery
 
 from server.errors import KGError
 from server.evaluation import Job, Outcome
@@ -34,7 +36,8 @@ Runner = Callable[[Job], Outcome]
 """Runs a job the way the endpoint does (query processes, time limit, caps)."""
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
-DOWNLOAD_FORMATS = (*SOLUTION_FORMATS, *(f for f in RDF_FORMATS if f.name != "n3"))
+GRAPH_FORMATS = tuple(f for f in RDF_FORMATS if f.name != "n3")
+DOWNLOAD_FORMATS = (*SOLUTION_FORMATS, *GRAPH_FORMATS)
 
 
 def wants_query_ui() -> bool:
@@ -149,10 +152,22 @@ def _run(query: str, runner: Runner) -> Results:
     return results_table(outcome, current_linker())
 
 
+def query_form(query: str) -> str | None:
+    """ "solutions" (SELECT, ASK), "graph" (CONSTRUCT, DESCRIBE), or None if it does not parse."""
+    try:
+        name = str(parseQuery(query)[1].name)
+    except ParseException:
+        return None
+    return "graph" if name in ("ConstructQuery", "DescribeQuery") else "solutions"
+
+
 def _downloads(query: str) -> Sequence[tuple[str, str, str]]:
+    """A link per result format the query can be answered in."""
+    form = query_form(query)
+    formats = {"solutions": SOLUTION_FORMATS, "graph": GRAPH_FORMATS}.get(form or "", ())
     return [
         (f.name, f.media_type, "/sparql?" + urlencode({"query": query, "format": f.extension}))
-        for f in DOWNLOAD_FORMATS
+        for f in formats
     ]
 
 

@@ -148,6 +148,10 @@ def alternates(path: str) -> list[Alternate]:
     ] + [Alternate("HTML", "text/html", f"{path}.html")]
 
 
+def _known(kg: KnowledgeGraph, iri: str) -> bool:
+    return kg.has_graph(iri) or iri in retirements(kg) or bool(len(describe(kg, iri)))
+
+
 def not_found(path: str, iri: str) -> Response:
     if negotiate(request.headers.get("Accept")) == "html":
         return render("not_found.html", status=404, iri=iri, path=path)
@@ -174,13 +178,20 @@ def retired(entry: Retirement, fmt_ext: str) -> BaseResponse:
     return response
 
 
-@bp.get(f"/<any({', '.join(repr(n) for n in NAMESPACES)}):first>", defaults={"rest": ""})
-@bp.get(f"/<any({', '.join(repr(n) for n in NAMESPACES)}):first>/<path:rest>")
-def resource(first: str, rest: str) -> BaseResponse:
+_FIRST = f"<any({', '.join(repr(n) for n in NAMESPACES)}):first>"
+
+
+@bp.get(f"/{_FIRST}", defaults={"rest": ""})
+@bp.get(f"/{_FIRST}.<any(ttl, nt, jsonld, rdf, html):ext>", defaults={"rest": ""})
+@bp.get(f"/{_FIRST}/<path:rest>")
+def resource(first: str, rest: str, ext: str = "") -> BaseResponse:
     kg = current_kg()
-    requested = first + ("/" + rest if rest else "")
-    path, by_extension, html_asked = split_extension(requested)
+    requested = first + ("/" + rest if rest else "") + (f".{ext}" if ext else "")
     linker = current_linker()
+    path, by_extension, html_asked = split_extension(requested)
+    if path != requested and _known(kg, linker.iri(requested)):
+        # An IRI of ours that itself ends like a format (a distribution `…/cgkg.ttl`).
+        path, by_extension, html_asked = requested, None, False
     iri = linker.iri(path)
     entry = retirements(kg).get(iri)
     if entry is not None:
