@@ -1,0 +1,35 @@
+"""create_app: the blueprints, the accessors, and a clear error without a build."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from flask import Flask
+
+from server import create_app
+from server.blueprints import BLUEPRINTS
+from server.kg import KnowledgeGraph, ReleaseError, current_kg
+from server.settings import ServerSettings, current_settings
+
+
+def test_every_listed_blueprint_is_registered(app: Flask) -> None:
+    assert {bp.name for bp in BLUEPRINTS} <= set(app.blueprints)
+
+
+def test_accessors_return_the_apps_objects(app: Flask, server_settings: ServerSettings) -> None:
+    with app.app_context():
+        assert (isinstance(current_kg(), KnowledgeGraph), current_settings()) == (
+            True,
+            server_settings,
+        )
+
+
+def test_missing_build_is_a_release_error(tmp_path: Path) -> None:
+    with pytest.raises(ReleaseError, match="cgkg build"):
+        create_app(ServerSettings(out_dir=tmp_path))
+
+
+def test_store_is_read_only(app: Flask) -> None:
+    with app.app_context(), pytest.raises(RuntimeError, match="read-write"):
+        current_kg()._store.update("INSERT DATA { <http://a> <http://b> <http://c> }")
