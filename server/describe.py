@@ -18,6 +18,8 @@ from server.kg import KnowledgeGraph, internal_query
 
 __all__ = ["context_graph", "describe", "display_query", "to_rdflib"]
 
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+
 
 def _term(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | ox.DefaultGraph) -> Node:
     if isinstance(term, ox.NamedNode):
@@ -27,6 +29,9 @@ def _term(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | ox.Defaul
     if isinstance(term, ox.Literal):
         if term.language:
             return Literal(term.value, lang=term.language)
+        if term.datatype.value == XSD_STRING:
+            # RDF 1.1: a simple literal is an xsd:string; rdflib tells the two apart.
+            return Literal(term.value)
         return Literal(term.value, datatype=URIRef(term.datatype.value))
     raise TypeError(f"unsupported term {term!r}")
 

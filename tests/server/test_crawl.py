@@ -10,6 +10,7 @@ from urllib.parse import urldefrag, urljoin, urlsplit
 import pytest
 from flask.testing import FlaskClient
 from rdflib import BNode, Graph, URIRef
+from rdflib.term import Node
 
 BASE = "https://w3id.org/cgkg/"
 ORIGIN = "http://localhost"
@@ -99,7 +100,7 @@ def documents(dump: Graph) -> list[str]:
     return sorted({s.split("#")[0] for s in subjects})
 
 
-def own_triples(dump: Graph, document: str) -> set[tuple[URIRef, URIRef, object]]:
+def own_triples(dump: Graph, document: str) -> set[tuple[Node, Node, Node]]:
     """The dump's triples whose subject is the document or one of its hash IRIs."""
     return {
         (s, p, o)
