@@ -1,0 +1,140 @@
+"""The site in a real headless browser (Debian's chromium via Playwright), against gunicorn.
+
+The browser may reach 127.0.0.1 only: every other request is aborted and
+recorded, and a test fails if its page tried one. Screenshots are written to
+test-artifacts/ (git-ignored) for people to look at.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, Route, sync_playwright
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    if not CHROMIUM.exists():
+        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (apt-get install chromium)")
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield chromium
+        chromium.close()
+
+
+class Session:
+    """A page whose requests outside 127.0.0.1 are blocked and remembered."""
+
+    def __init__(self, page: Page, origin: str) -> None:
+        self.page = page
+        self.origin = origin
+        self.blocked: list[str] = []
+        self.errors: list[str] = []
+        page.route("**/*", self._route)
+        page.on("pageerror", lambda error: self.errors.append(str(error)))
+
+    def _route(self, route: Route) -> None:
+        if route.request.url.startswith("http://127.0.0.1:"):
+            route.continue_()
+        else:
+            self.blocked.append(route.request.url)
+            route.abort()
+
+    def goto(self, path: str) -> None:
+        response = self.page.goto(self.origin + path)
+        assert response is not None
+        assert response.status == 200, path
+
+    def shot(self, name: str) -> None:
+        ARTIFACTS.mkdir(exist_ok=True)
+        self.page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+@pytest.fixture
+def session(browser: Browser, live_server) -> Iterator[Session]:  # type: ignore[no-untyped-def]
+    context = browser.new_context(viewport={"width": 1200, "height": 900}, locale="zh-CN")
+    session = Session(context.new_page(), live_server.url)
+    yield session
+    context.close()
+    assert not session.blocked, "the page tried to leave 127.0.0.1"
+    assert not session.errors
+
+
+def test_home_page_shows_counts_and_charts(session):
+    session.goto("/")
+    page = session.page
+    assert page.locator("html").get_attribute("lang") == "zh"
+    assert page.locator("ul.counts li").count() >= 4
+    assert page.locator("figure.chart svg rect.bar").count() > 25
+    session.shot("home")
+
+
+def test_zone_page_highlights_evidence_and_fits_a_phone(browser: Browser, live_server):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN")
+    session = Session(context.new_page(), live_server.url)
+    try:
+        session.goto("/zone/2015/210203")
+        page = session.page
+        assert page.locator("blockquote[lang=zh] mark").count() >= 1
+        assert page.locator("ol.chain li").count() == 3
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 390
+        session.shot("zone-phone")
+    finally:
+        context.close()
+    assert not session.blocked
+
+
+def test_zone_page_in_english_first(session):
+    session.goto("/zone/2015/110102?lang=en")
+    assert session.page.locator("html").get_attribute("lang") == "en"
+    assert session.page.locator("h1 span").first.get_attribute("lang") == "en"
+    session.shot("zone-en")
+
+
+def test_query_editor_runs_an_example_and_shows_the_results_table(session):
+    session.goto("/sparql")
+    page = session.page
+    page.wait_for_selector(".yasqe .CodeMirror", timeout=20_000)
+    assert page.locator("#plain-form").is_hidden()
+    page.locator("a.example").first.click()
+    table = page.wait_for_selector(".yasr table tbody tr", timeout=20_000)
+    assert table is not None
+    assert page.locator(".yasr table tbody tr").count() > 1
+    assert page.locator(".CodeMirror .cm-keyword").count() > 0  # highlighted SPARQL
+    session.shot("query-editor")
+
+
+def test_query_form_works_without_javascript(browser: Browser, live_server):
+    context = browser.new_context(
+        java_script_enabled=False, viewport={"width": 1200, "height": 900}
+    )
+    session = Session(context.new_page(), live_server.url)
+    try:
+        session.goto("/sparql")
+        page = session.page
+        assert page.locator("#plain-form").is_visible()
+        page.locator("a.example").first.click()
+        page.wait_for_selector("table.results tbody tr")
+        assert page.locator("table.results tbody tr").count() > 1
+        session.shot("query-no-javascript")
+    finally:
+        context.close()
+    assert not session.blocked
