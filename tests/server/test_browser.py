@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, Page, Route, sync_playwright
@@ -68,7 +69,7 @@ class Session:
 
 
 @pytest.fixture
-def session(browser: Browser, live_server) -> Iterator[Session]:  # type: ignore[no-untyped-def]
+def session(browser: Browser, live_server: Any) -> Iterator[Session]:
     context = browser.new_context(viewport={"width": 1200, "height": 900}, locale="zh-CN")
     session = Session(context.new_page(), live_server.url)
     yield session
@@ -86,7 +87,7 @@ def test_home_page_shows_counts_and_charts(session):
     session.shot("home")
 
 
-def test_zone_page_highlights_evidence_and_fits_a_phone(browser: Browser, live_server):
+def test_zone_page_highlights_evidence_and_fits_a_phone(browser: Browser, live_server: Any) -> None:
     context = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN")
     session = Session(context.new_page(), live_server.url)
     try:
@@ -122,7 +123,7 @@ def test_query_editor_runs_an_example_and_shows_the_results_table(session):
     session.shot("query-editor")
 
 
-def test_query_form_works_without_javascript(browser: Browser, live_server):
+def test_query_form_works_without_javascript(browser: Browser, live_server: Any) -> None:
     context = browser.new_context(
         java_script_enabled=False, viewport={"width": 1200, "height": 900}
     )
