@@ -47,7 +47,8 @@ class Segment:
     """A piece of task text, highlighted when it is a theme's evidence phrase."""
 
     text: str
-    theme: Value | None = None
+    theme: Value | None = None  # the theme or initiative the phrase is evidence for
+    kind: str = ""  # "theme" or "initiative"
 
 
 @dataclass(frozen=True)
@@ -112,7 +113,9 @@ def _incoming(graph: Graph, subject: URIRef, linker: Linker) -> list[IncomingRow
     return sorted(rows, key=lambda row: (row.property.text, _sort_key(row.subject)))
 
 
-def segments(text: str, phrases: Mapping[str, Value]) -> list[Segment]:
+def segments(
+    text: str, phrases: Mapping[str, Value], kinds: Mapping[str, str] | None = None
+) -> list[Segment]:
     """Split `text` so that every occurrence of each phrase is its own segment.
 
     Longer phrases win where two overlap, so a phrase inside another is not cut out.
@@ -130,7 +133,8 @@ def segments(text: str, phrases: Mapping[str, Value]) -> list[Segment]:
     for start, end, theme in sorted(marks, key=lambda mark: mark[0]):
         if start > position:
             out.append(Segment(text[position:start]))
-        out.append(Segment(text[start:end], theme))
+        phrase = text[start:end]
+        out.append(Segment(phrase, theme, (kinds or {}).get(phrase, "theme")))
         position = end
     if position < len(text):
         out.append(Segment(text[position:]))
@@ -177,6 +181,12 @@ def zone_context(graph: Graph, zone: URIRef, linker: Linker) -> dict[str, Any]:
         for phrase in _sorted(graph.objects(assignment, CGKG.evidencePhrase)):
             themes.append({"theme": value, "phrase": str(phrase)})
             phrases.setdefault(str(phrase), value)
+    kinds = dict.fromkeys(phrases, "theme")
+    for initiative in _sorted(graph.objects(zone, CGKG.initiative)):
+        for phrase in _sorted(graph.objects(initiative, CGKG.evidencePhrase)):
+            if str(phrase) not in phrases:
+                phrases[str(phrase)] = linker.value(initiative, graph)
+                kinds[str(phrase)] = "initiative"
     division = _first(graph.objects(zone, CGKG.division))
     designation = _first(graph.objects(zone, CGKG.designation))
     period = (
@@ -191,7 +201,7 @@ def zone_context(graph: Graph, zone: URIRef, linker: Linker) -> dict[str, Any]:
 
     return {
         "task": linker.value(task, graph) if task is not None else None,
-        "task_segments": segments(text, phrases) if text else [],
+        "task_segments": segments(text, phrases, kinds) if text else [],
         "translation": _literal(graph, task, CGKG.unofficialTranslation, "en") if task else None,
         "themes": themes,
         "chain": division_chain(graph, division, linker) if division is not None else [],

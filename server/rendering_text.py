@@ -53,8 +53,9 @@ TEXT: dict[str, tuple[str, str]] = {
     "task": ("实验任务", "Experiment task"),
     "task_translation": ("实验任务（英译，非官方）", "Experiment task (unofficial translation)"),
     "evidence_note": (
-        "高亮部分为主题标注所依据的原文短语。",
-        "Highlighted: the phrases of the task that justify each theme.",
+        "高亮部分为主题标注所依据的原文短语；下划线标出任务中提到的地方创新举措。",
+        "Highlighted: the phrases of the task that justify each theme; underlined: the local "
+        "initiatives the task names.",
     ),
     "evidence": ("依据短语", "Evidence phrase"),
     "division_chain": ("所在行政区划", "Administrative division"),

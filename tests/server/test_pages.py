@@ -232,3 +232,15 @@ def test_well_known_void_sends_browsers_to_the_dataset_page(client):
 def test_pages_need_no_javascript(client):
     for path in ("/", "/zone/2015/110102", "/themes", "/ontology", "/downloads"):
         assert "<script" not in page(client, path)
+
+
+def test_zone_page_marks_the_initiatives_its_task_names(client, dump):
+    zone = URIRef(BASE + "zone/2015/210203")
+    initiatives = set(dump.objects(zone, URIRef("https://w3id.org/cgkg/ontology#initiative")))
+    assert initiatives
+    html = page(client, "/zone/2015/210203")
+    task = re.search(r'<blockquote lang="zh"[^>]*>(.*?)</blockquote>', html, re.S)
+    assert task is not None
+    marked = set(re.findall(r'<mark class="initiative"[^>]*><a href="([^"]+)"', task.group(1)))
+    assert marked
+    assert marked <= {"/" + str(i)[len(BASE) :] for i in initiatives}
