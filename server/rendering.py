@@ -154,7 +154,7 @@ class Linker:
             labels = labels_of(graph, term) if graph is not None else Labels()
             return Value(
                 kind="iri",
-                text=self.curie(iri) or iri,
+                text=self.curie(iri) or (local.lstrip("/") if local else iri),
                 href=local or iri,
                 labels=labels,
                 external=local is None,
