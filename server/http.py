@@ -124,8 +124,13 @@ def render(
     environ: WSGIEnvironment,
     gzip_min_bytes: int,
     last_modified: datetime | None,
+    strip_head: bool = True,
 ) -> tuple[str, list[tuple[str, str]], bytes]:
-    """Status, headers and body to send for a cached response to this request."""
+    """Status, headers and body to send for a cached response to this request.
+
+    With ``strip_head`` a HEAD request gets no body; Flask responses leave that to
+    Werkzeug, which keeps the ``Content-Length`` of the body it drops.
+    """
     body = entry.body
     headers = list(entry.headers)
     etag = entry.etag
@@ -138,7 +143,7 @@ def render(
         if _not_modified(environ, (etag,), last_modified):
             return "304 Not Modified", [h for h in headers if h[0] != "Content-Encoding"], b""
     headers.append(("Content-Length", str(len(body))))
-    if environ.get("REQUEST_METHOD") == "HEAD":
+    if strip_head and environ.get("REQUEST_METHOD") == "HEAD":
         return entry.status, headers, b""
     return entry.status, headers, body
 

@@ -205,9 +205,9 @@ def _format_quality(ranges: Sequence[MediaRange], fmt: Format) -> float:
             return 0.0
     for alias in fmt.aliases:
         for r in ranges:
-            if r.specificity == 2 and f"{r.type}/{r.subtype}" == alias:
-                if r.charset in (None, "utf-8", "utf8", "*"):
-                    quality = max(quality, r.q)
+            named = r.specificity == 2 and f"{r.type}/{r.subtype}" == alias
+            if named and r.charset in (None, "utf-8", "utf8", "*"):
+                quality = max(quality, r.q)
     return quality
 
 

@@ -106,9 +106,11 @@ class _QueryProcess:
             raise _Died
         self._ready = True
 
-    def run(self, job: Job, deadline: float) -> Outcome:
+    def run(self, job: Job, timeout_s: float) -> Outcome:
+        """Evaluate ``job``; the time limit starts once the process is ready."""
         if not self._ready:
             self._await_ready()
+        deadline = time.monotonic() + timeout_s
         payload = marshal.dumps(job.to_wire())
         try:
             os.write(self._in, _HEADER.pack(len(payload)) + payload)
@@ -211,9 +213,8 @@ class QueryPool:
         or the process died.
         """
         proc = self._acquire()
-        started = time.monotonic()
         try:
-            outcome = proc.run(job, started + self._timeout_s)
+            outcome = proc.run(job, self._timeout_s)
         except _Expired:
             self.stats.timeouts += 1
             self._replace(proc)

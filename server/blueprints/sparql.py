@@ -134,7 +134,9 @@ def _query(parsed: protocol.QueryRequest, settings: ServerSettings, kg: Knowledg
     if cache.enabled and request.method in ("GET", "HEAD"):
         cache.put(raw_key(environ), entry)
     environ[ENV_ROWS] = entry.rows
-    status, headers, body = render(entry, environ, settings.gzip_min_bytes, kg.last_modified)
+    status, headers, body = render(
+        entry, environ, settings.gzip_min_bytes, kg.last_modified, strip_head=False
+    )
     return Response(body, status=status, headers=headers, direct_passthrough=True)
 
 

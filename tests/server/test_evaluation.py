@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -16,8 +15,8 @@ ZONES = "SELECT ?z WHERE { ?z a <https://w3id.org/cgkg/ontology#ExperimentalZone
 
 
 @pytest.fixture(scope="module")
-def kg(built_out: Path) -> Iterator[KnowledgeGraph]:
-    yield KnowledgeGraph.open(built_out / "current")
+def kg(built_out: Path) -> KnowledgeGraph:
+    return KnowledgeGraph.open(built_out / "current")
 
 
 def job(query: str, solutions: str = "json", graph: str = "turtle", rows: int = 10_000) -> Job:

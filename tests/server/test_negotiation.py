@@ -6,8 +6,8 @@ import pytest
 
 from server.negotiation import (
     RDF_FORMATS,
-    Format,
     SOLUTION_FORMATS,
+    Format,
     best_media_type,
     choose,
     format_for_extension,

@@ -16,6 +16,11 @@ FORMATS = Namespace("http://www.w3.org/ns/formats/")
 ENDPOINT = URIRef("http://localhost/sparql")
 
 
+def _int(node: object) -> int:
+    assert isinstance(node, Literal)
+    return int(node.toPython())
+
+
 def description(
     client: FlaskClient, accept: str | None = "text/turtle", fmt: str = "turtle"
 ) -> Graph:
@@ -72,7 +77,7 @@ def test_every_named_graph_has_its_triple_count(client: FlaskClient, built_out: 
     counts = {}
     for named in graph.subjects(RDF.type, SD.NamedGraph):
         inner = graph.value(named, SD.graph)
-        counts[str(graph.value(named, SD.name))] = int(graph.value(inner, VOID.triples))
+        counts[str(graph.value(named, SD.name))] = _int(graph.value(inner, VOID.triples))
     assert counts == manifest["graphs"]
 
 
@@ -80,7 +85,7 @@ def test_class_partitions_count_the_zones(client: FlaskClient) -> None:
     graph = description(client)
     zone_class = URIRef("https://w3id.org/cgkg/ontology#ExperimentalZone")
     counts = [
-        int(graph.value(part, VOID.entities)) for part in graph.subjects(VOID["class"], zone_class)
+        _int(graph.value(part, VOID.entities)) for part in graph.subjects(VOID["class"], zone_class)
     ]
     assert 40 in counts
 
@@ -98,7 +103,9 @@ def test_limits_in_force_are_stated(make_app) -> None:  # type: ignore[no-untype
         query_timeout_s=7.5, max_result_rows=1234, service_allowlist=("http://ok.example/sparql",)
     ).test_client()
     graph = description(client)
-    assert graph.value(ENDPOINT, CGKGSD.queryTimeout).toPython() == pytest.approx(7.5)
+    timeout = graph.value(ENDPOINT, CGKGSD.queryTimeout)
+    assert isinstance(timeout, Literal)
+    assert timeout.toPython() == pytest.approx(7.5)
     assert graph.value(ENDPOINT, CGKGSD.maxResultRows) == Literal(1234)
     assert (ENDPOINT, CGKGSD.allowedServiceEndpoint, URIRef("http://ok.example/sparql")) in graph
     assert (ENDPOINT, SD.feature, SD.BasicFederatedQuery) in graph

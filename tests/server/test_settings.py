@@ -70,7 +70,7 @@ def test_unparseable_environment_value_is_a_settings_error() -> None:
 @pytest.mark.parametrize("field", ["port", "workers", "query_processes"])
 def test_counts_below_one_are_refused(field: str) -> None:
     with pytest.raises(SettingsError, match=field):
-        ServerSettings(**{field: 0})
+        ServerSettings.from_env({f"KG_{field.upper()}": "0"})
 
 
 def test_settings_are_frozen() -> None:

@@ -250,3 +250,8 @@ def test_access_log_line_has_the_fields(make_app, caplog: pytest.LogCaptureFixtu
     record = json.loads(caplog.records[-1].getMessage())
     assert set(record) >= {"method", "path", "status", "ms", "bytes", "query_hash", "rows"}
     assert (record["status"], record["rows"], len(record["query_hash"])) == (200, 40, 16)
+
+
+def test_head_before_any_get_still_has_the_length(client: FlaskClient) -> None:
+    head = client.head("/sparql", query_string={"query": ZONES + " # head first"})
+    assert (head.data, int(head.headers["Content-Length"]) > 0) == (b"", True)

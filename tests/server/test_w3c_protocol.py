@@ -33,7 +33,10 @@ D2 = "http%3A%2F%2Fkasei.us%2F2009%2F09%2Fsparql%2Fdata%2Fdata2.rdf"
 D3 = "http%3A%2F%2Fkasei.us%2F2009%2F09%2Fsparql%2Fdata%2Fdata3.rdf"
 
 ASK_1_2 = f"ASK {{ <{KASEI}data1.rdf> a ?type . <{KASEI}data2.rdf> a ?type . }}"
-ASK_1_2_NAMED = f"ASK {{ GRAPH ?g1 {{ <{KASEI}data1.rdf> a ?type }} GRAPH ?g2 {{ <{KASEI}data2.rdf> a ?type }} }}"
+ASK_1_2_NAMED = (
+    f"ASK {{ GRAPH ?g1 {{ <{KASEI}data1.rdf> a ?type }} "
+    f"GRAPH ?g2 {{ <{KASEI}data2.rdf> a ?type }} }}"
+)
 ASK_FULL = (
     f"ASK {{\n  <{KASEI}data3.rdf> a ?type\n  GRAPH ?g1 {{ <{KASEI}data1.rdf> a ?type }}\n"
     f"  GRAPH ?g2 {{ <{KASEI}data2.rdf> a ?type }}\n}}"
@@ -46,38 +49,38 @@ FORM = {"Content-Type": "application/x-www-form-urlencoded"}
 DIRECT = {"Content-Type": "application/sparql-query"}
 UPDATE = {"Content-Type": "application/sparql-update"}
 
-UPDATE_DATASET = """PREFIX dc: <http://purl.org/dc/terms/>
+UPDATE_DATASET = f"""PREFIX dc: <http://purl.org/dc/terms/>
 PREFIX foaf: <http://xmlns.com/foaf/0.1/>
 CLEAR ALL ;
-INSERT DATA {
-    GRAPH <http://kasei.us/2009/09/sparql/data/data1.rdf> {
-        <http://kasei.us/2009/09/sparql/data/data1.rdf> a foaf:Document
-    }
-} ;
-INSERT {
-    GRAPH <http://example.org/protocol-update-dataset-test/> {
+INSERT DATA {{
+    GRAPH <{KASEI}data1.rdf> {{
+        <{KASEI}data1.rdf> a foaf:Document
+    }}
+}} ;
+INSERT {{
+    GRAPH <http://example.org/protocol-update-dataset-test/> {{
         ?s a dc:BibliographicResource
-    }
-}
-WHERE {
+    }}
+}}
+WHERE {{
     ?s a foaf:Document
-}"""
-DROP_AND_INSERT = """PREFIX dc: <http://purl.org/dc/terms/>
+}}"""
+DROP_AND_INSERT = f"""PREFIX dc: <http://purl.org/dc/terms/>
 PREFIX foaf: <http://xmlns.com/foaf/0.1/>
 DROP ALL ;
-INSERT DATA {
-    GRAPH <http://kasei.us/2009/09/sparql/data/data1.rdf> { <http://kasei.us/2009/09/sparql/data/data1.rdf> a foaf:Document }
-    GRAPH <http://kasei.us/2009/09/sparql/data/data2.rdf> { <http://kasei.us/2009/09/sparql/data/data2.rdf> a foaf:Document }
-    GRAPH <http://kasei.us/2009/09/sparql/data/data3.rdf> { <http://kasei.us/2009/09/sparql/data/data3.rdf> a foaf:Document }
-} ;
-INSERT {
-    GRAPH <http://example.org/protocol-update-dataset-graphs-test/> {
+INSERT DATA {{
+    GRAPH <{KASEI}data1.rdf> {{ <{KASEI}data1.rdf> a foaf:Document }}
+    GRAPH <{KASEI}data2.rdf> {{ <{KASEI}data2.rdf> a foaf:Document }}
+    GRAPH <{KASEI}data3.rdf> {{ <{KASEI}data3.rdf> a foaf:Document }}
+}} ;
+INSERT {{
+    GRAPH <http://example.org/protocol-update-dataset-graphs-test/> {{
         ?s a dc:BibliographicResource
-    }
-}
-WHERE {
+    }}
+}}
+WHERE {{
     ?s a foaf:Document
-}"""
+}}"""
 WITH_CONFLICT = """PREFIX foaf:  <http://xmlns.com/foaf/0.1/>
 WITH <http://example/addresses>
 DELETE { ?person foaf:givenName 'Bill' }
@@ -85,8 +88,9 @@ INSERT { ?person foaf:givenName 'William' }
 WHERE {
     ?person foaf:givenName 'Bill'
 }"""
-BASE_UPDATE = """CLEAR GRAPH <http://example.org/protocol-base-test/> ;
-INSERT DATA { GRAPH <http://example.org/protocol-base-test/> { <http://example.org/s> <http://example.org/p> <test> } }"""
+BASE_GRAPH = "http://example.org/protocol-base-test/"
+BASE_UPDATE = f"""CLEAR GRAPH <{BASE_GRAPH}> ;
+INSERT DATA {{ GRAPH <{BASE_GRAPH}> {{ <http://example.org/s> <http://example.org/p> <test> }} }}"""
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,239 @@
+"""Safety, against gunicorn: runaway queries stopped while others are served, SERVICE allow-list."""
+
+from __future__ import annotations
+
+import json
+import socket
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+from tests.server.support import LiveServer, free_port
+
+RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+LISTENER_ANSWER = (
+    b'{"head":{"vars":["x"]},"results":{"bindings":'
+    b'[{"x":{"type":"literal","value":"from-listener"}}]}}'
+)
+
+
+def query_path(query: str) -> str:
+    return "/sparql?" + urllib.parse.urlencode({"query": query})
+
+
+def query_processes(server: LiveServer) -> set[int]:
+    """Pids of the query processes under this server's process tree (from /proc)."""
+    parents: dict[int, int] = {}
+    commands: dict[int, str] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+            commands[int(entry.name)] = (
+                (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+            )
+        except OSError:
+            continue
+        parents[int(entry.name)] = int(stat.rsplit(")", 1)[1].split()[1])
+
+    def descends(pid: int) -> bool:
+        while pid > 1:
+            if pid == server.process.pid:
+                return True
+            pid = parents.get(pid, 0)
+        return False
+
+    return {pid for pid, cmd in commands.items() if "server.query_worker" in cmd and descends(pid)}
+
+
+@pytest.fixture(scope="module")
+def guarded(start_server: Callable[..., LiveServer], built_out: Path) -> LiveServer:
+    """One HTTP worker with three query processes and a 1.5 s time limit."""
+    return start_server(
+        built_out,
+        "--workers",
+        "1",
+        "--query-processes",
+        "3",
+        "--query-timeout-s",
+        "1.5",
+        "--rate-limit-per-s",
+        "0",
+    )
+
+
+def test_runaway_query_is_stopped_while_20_cheap_queries_succeed(guarded: LiveServer) -> None:
+    with ThreadPoolExecutor(max_workers=21) as pool:
+        runaway = pool.submit(guarded.get, query_path(RUNAWAY + " # runaway"))
+        time.sleep(0.3)  # let the runaway query take its process first
+        started = time.monotonic()
+        cheap = [
+            pool.submit(guarded.get, query_path(f"ASK {{ ?s ?p ?o }} # cheap {i}"))
+            for i in range(20)
+        ]
+        cheap_statuses = [f.result()[0] for f in cheap]
+        cheap_elapsed = time.monotonic() - started
+        status, body = runaway.result()
+    assert cheap_statuses == [200] * 20
+    assert cheap_elapsed < 1.5  # all served while the runaway query was still running
+    assert status == 503
+    assert b"stopped after 1.5 s" in body
+
+
+def test_the_process_that_ran_the_runaway_query_is_replaced(guarded: LiveServer) -> None:
+    before = query_processes(guarded)
+    status, _ = guarded.get(query_path(RUNAWAY + " # replaced"))
+    time.sleep(0.5)
+    after = query_processes(guarded)
+    assert status == 503
+    assert (len(before), len(after), len(before - after), len(after - before)) == (3, 3, 1, 1)
+    assert guarded.health()["query_processes"]["restarts"] >= 1
+
+
+def test_timeout_answer_has_retry_after(guarded: LiveServer) -> None:
+    request = urllib.request.Request(guarded.url + query_path(RUNAWAY + " # retry"))
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(request, timeout=30)
+    refused.value.close()
+    assert (refused.value.code, refused.value.headers["Retry-After"]) == (503, "1")
+
+
+class Listener:
+    """A loopback HTTP endpoint that counts connections and answers one SPARQL result."""
+
+    def __init__(self) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}/sparql"
+        self.connections = 0
+        self._socket = socket.create_server(("127.0.0.1", self.port))
+        self._socket.settimeout(0.2)
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._serve, daemon=True)
+        self._thread.start()
+
+    def _serve(self) -> None:
+        while not self._stop.is_set():
+            try:
+                conn, _ = self._socket.accept()
+            except TimeoutError:
+                continue
+            self.connections += 1
+            with conn:
+                conn.settimeout(5)
+                data = b""
+                while b"\r\n\r\n" not in data:
+                    chunk = conn.recv(65536)
+                    if not chunk:
+                        break
+                    data += chunk
+                head, _, rest = data.partition(b"\r\n\r\n")
+                length = 0
+                for line in head.split(b"\r\n"):
+                    if line.lower().startswith(b"content-length:"):
+                        length = int(line.split(b":")[1])
+                while len(rest) < length:
+                    rest += conn.recv(65536)
+                conn.sendall(
+                    b"HTTP/1.1 200 OK\r\nContent-Type: application/sparql-results+json\r\n"
+                    b"Content-Length: " + str(len(LISTENER_ANSWER)).encode() + b"\r\n"
+                    b"Connection: close\r\n\r\n" + LISTENER_ANSWER
+                )
+
+    def close(self) -> None:
+        self._stop.set()
+        self._thread.join()
+        self._socket.close()
+
+
+@pytest.fixture(scope="module")
+def listener() -> Iterator[Listener]:
+    server = Listener()
+    yield server
+    server.close()
+
+
+def service_query(listener: Listener) -> str:
+    return f"SELECT ?x WHERE {{ SERVICE <{listener.url}> {{ ?x ?p ?o }} }}"
+
+
+def test_service_to_a_listener_not_allowed_is_refused_without_a_connection(
+    guarded: LiveServer, listener: Listener
+) -> None:
+    status, body = guarded.get(query_path(service_query(listener)))
+    time.sleep(0.5)
+    assert (status, listener.connections) == (403, 0)
+    assert listener.url.encode() in body
+
+
+def test_service_hidden_behind_a_prefix_is_refused_too(
+    guarded: LiveServer, listener: Listener
+) -> None:
+    prefix = f"PREFIX l: <http://127.0.0.1:{listener.port}/>"
+    query = prefix + " SELECT * { service l:sparql { ?x ?p ?o } }"
+    status, _ = guarded.get(query_path(query))
+    time.sleep(0.5)
+    assert (status, listener.connections) == (403, 0)
+
+
+def test_service_to_an_allowed_listener_goes_through(
+    start_server: Callable[..., LiveServer], built_out: Path, listener: Listener
+) -> None:
+    server = start_server(
+        built_out, "--workers", "1", "--service-allowlist", listener.url, "--rate-limit-per-s", "0"
+    )
+    status, body = server.get(query_path(service_query(listener)), {"Accept": "application/json"})
+    assert status == 200, body
+    values = [b["x"]["value"] for b in json.loads(body)["results"]["bindings"]]
+    assert (values, listener.connections >= 1) == (["from-listener"], True)
+
+
+def test_saturated_server_answers_503_with_retry_after(
+    start_server: Callable[..., LiveServer], built_out: Path
+) -> None:
+    server = start_server(
+        built_out,
+        "--workers",
+        "1",
+        "--query-processes",
+        "1",
+        "--queue-timeout-s",
+        "0.2",
+        "--query-timeout-s",
+        "2",
+        "--rate-limit-per-s",
+        "0",
+    )
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        runaway = pool.submit(server.get, query_path(RUNAWAY))
+        time.sleep(0.5)
+        request = urllib.request.Request(server.url + query_path("ASK { ?s ?p ?o } # waits"))
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(request, timeout=30)
+        refused.value.close()
+        runaway.result()
+    assert refused.value.code == 503
+    assert int(refused.value.headers["Retry-After"]) >= 1
+
+
+def test_flooding_client_gets_429_with_retry_after(
+    start_server: Callable[..., LiveServer], built_out: Path
+) -> None:
+    server = start_server(
+        built_out, "--workers", "1", "--rate-limit-per-s", "1", "--rate-limit-burst", "5"
+    )
+    statuses = [server.get(query_path("ASK {}"))[0] for _ in range(8)]
+    request = urllib.request.Request(server.url + query_path("ASK {}"))
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(request, timeout=30)
+    refused.value.close()
+    assert statuses[:5] == [200] * 5
+    assert 429 in statuses[5:]
+    assert (refused.value.code, int(refused.value.headers["Retry-After"]) >= 1) == (429, True)
