@@ -147,6 +147,7 @@ def _zones(out: NamedGraphs, s: Sources) -> None:
     for zone in s.zones:
         iri, task = iris.zone(zone.code), iris.task(zone.code)
         unit = tasks[zone.unit_name_zh]
+        place_en = _place_en(divisions[zone.code], divisions)
         out.came_from(iri, zone.origin)
         out.came_from(task, Origin(s.notice.path, unit.line))
         out.add(NOTICE, iri, RDF.type, CGKG.ExperimentalZone)
@@ -155,7 +156,7 @@ def _zones(out: NamedGraphs, s: Sources) -> None:
             iri,
             SKOS.prefLabel,
             f"{zone.unit_name_zh}{ZONE_TITLE_ZH}",
-            f"{_place_en(divisions[zone.code], divisions)}: {ZONE_TITLE_EN}",
+            f"{place_en}: {ZONE_TITLE_EN}",
         )
         out.add(NOTICE, iri, CGKG.unitName, Literal(zone.unit_name_zh, lang="zh"))
         out.add(NOTICE, iri, CGKG.designation, iris.designation)
@@ -165,6 +166,9 @@ def _zones(out: NamedGraphs, s: Sources) -> None:
         for document in s.documents:
             out.add(NOTICE, iri, CGKG.leadsImplementationOf, iris.document(document.slug))
         out.add(NOTICE, task, RDF.type, CGKG.ExperimentTask)
+        out.text(
+            NOTICE, task, RDFS.label, f"{zone.unit_name_zh}实验任务", f"Experiment task: {place_en}"
+        )
         out.add(NOTICE, task, CGKG.taskText, Literal(unit.task, lang="zh"))
         out.add(NOTICE, task, PROV.wasDerivedFrom, iris.notice)
         out.add(TRANSLATIONS, task, CGKG.unofficialTranslation, Literal(zone.task_en, lang="en"))
@@ -287,10 +291,19 @@ def _themes(out: NamedGraphs, s: Sources) -> None:
 
 def _assignments(out: NamedGraphs, s: Sources) -> None:
     iris = out.iris
+    units = {z.code: z.unit_name_zh for z in s.zones}
+    themes = {t.slug: t for t in s.themes}
     for a in s.assignments:
         iri, zone = iris.theme_assignment(a.code, a.theme), iris.zone(a.code)
         out.came_from(iri, a.origin)
         out.add(THEMES, iri, RDF.type, CGKG.ThemeAssignment)
+        out.text(
+            THEMES,
+            iri,
+            RDFS.label,
+            f"{units[a.code]}：{themes[a.theme].label_zh}",
+            f"{themes[a.theme].label_en} ({units[a.code]})",
+        )
         out.add(THEMES, iri, CGKG.assignedTheme, iris.theme(a.theme))
         out.add(THEMES, iri, CGKG.evidencePhrase, Literal(a.evidence, lang="zh"))
         out.add(THEMES, iri, CGKG.assignedTo, zone)

@@ -28,6 +28,7 @@ from loader.mapping import map_sources
 from loader.metadata import DatasetInfo, describe_dataset
 from loader.namespaces import prefixes
 from loader.queries import map_queries, read_queries
+from loader.retired import Retirement, check_retired, read_retired, write_retired
 from loader.settings import PROJECT_ROOT, BuildSettings
 from loader.sources import Sources, read_sources
 from loader.store import create_store, finish_store, graph_sizes
@@ -61,6 +62,7 @@ class Compiled:
     """The validated graphs, ready to publish."""
 
     sources: Sources
+    retired: list[Retirement]
     quads: list[ox.Quad]
     graph_names: dict[str, str]
     ontology: Graph
@@ -81,6 +83,7 @@ def compile_graph(settings: BuildSettings, timer: Timer) -> Compiled:
     """Read, cross-check, map and validate; raises BuildError on any problem."""
     with timer.step("parse"):
         sources = crosscheck(read_sources(settings.data_dir))
+        retired = read_retired(settings.data_dir)
         queries = read_queries(settings.queries_dir)
         ontology, ontology_files = read_turtle_dir(settings.ontology_dir, "ontology")
         shapes, shape_files = read_turtle_dir(settings.shapes_dir, "shapes")
@@ -94,6 +97,7 @@ def compile_graph(settings: BuildSettings, timer: Timer) -> Compiled:
             for name, graph in sorted(named.graphs.items())
             for q in graph_quads(graph, str(named.iris.graph(name)))
         ]
+        check_retired(retired, quads, settings.base_iri)
     with timer.step("shacl"):
         report = validate(named.union(), shapes, ontology, named.origins)
     if not report.conforms:
@@ -101,7 +105,9 @@ def compile_graph(settings: BuildSettings, timer: Timer) -> Compiled:
         raise BuildError(report.problems)
     inputs = _inputs(settings, ontology_files + shape_files)
     names = {name: str(named.iris.graph(name)) for name in named.graphs}
-    return Compiled(sources, sorted(quads, key=sort_key), names, ontology, shapes, report, inputs)
+    return Compiled(
+        sources, retired, sorted(quads, key=sort_key), names, ontology, shapes, report, inputs
+    )
 
 
 def build(settings: BuildSettings, progress: Progress | None = None) -> BuildResult:
@@ -141,6 +147,7 @@ def _assemble(
         void = describe_dataset(info, compiled.quads, dumps, compiled.graph_names)
         void_quads = list(graph_quads(void, f"{settings.base_iri}graph/{g.METADATA}"))
         (work / "dumps" / "void.ttl").write_bytes(_turtle(void_quads, prefix_map))
+        write_retired(work / "retired.json", compiled.retired)
         (work / "ontology.ttl").write_bytes(_turtle(_quads(compiled.ontology), prefix_map))
         (work / "shapes.ttl").write_bytes(_turtle(_quads(compiled.shapes), prefix_map))
         (work / "validation-report.ttl").write_bytes(
