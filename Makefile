@@ -22,9 +22,9 @@ lint: install  ## ruff, ruff format --check, mypy
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
-browser:  ## install Debian's chromium for the browser tests, if missing
-	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && \
-	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+browser:  ## install Debian's chromium and a Chinese font for the browser tests, if missing
+	@command -v chromium >/dev/null 2>&1 && fc-list :lang=zh | grep -q . || { apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-zenhei >/dev/null; }
 
 test: install browser  ## run the whole test suite
 	$(BIN)/pytest -n 2
