@@ -136,7 +136,8 @@ def release_with_retirements(built_out: Path, tmp_path: Path, rows: list[dict[st
     release = tmp_path / "releases" / real.name
     release.mkdir(parents=True)
     for entry in real.iterdir():
-        os.symlink(entry, release / entry.name)
+        if entry.name != "retired.json":  # written below; never through a link to the real one
+            os.symlink(entry, release / entry.name)
     (release / "retired.json").write_text(json.dumps(rows), encoding="utf-8")
     (tmp_path / "current").symlink_to(Path("releases") / real.name)
     return tmp_path
