@@ -14,7 +14,9 @@ import time
 from flask import Flask
 
 from server import errors, http
+from server.answer import ANSWERER_KEY, QueryAnswerer
 from server.blueprints import BLUEPRINTS
+from server.cache import ResponseCache
 from server.kg import EXTENSION_KEY, KnowledgeGraph
 from server.query_pool import POOL_KEY, QueryPool
 from server.settings import SETTINGS_EXTENSION_KEY, ServerSettings
@@ -34,10 +36,14 @@ def create_app(settings: ServerSettings | None = None) -> Flask:
     app.config["MAX_CONTENT_LENGTH"] = None  # server.protocol enforces its own, clearer limits
     app.config["JSON_AS_ASCII"] = False
     app.extensions[SETTINGS_EXTENSION_KEY] = settings
-    kg = KnowledgeGraph.open(settings.release_dir)
+    kg = KnowledgeGraph.open(settings.release_dir, settings.memory_max_triples)
     app.extensions[EXTENSION_KEY] = kg
     pool = QueryPool(
-        kg.release_dir, settings.query_processes, settings.query_timeout_s, settings.queue_timeout_s
+        kg.release_dir,
+        settings.query_processes,
+        settings.query_timeout_s,
+        settings.queue_timeout_s,
+        settings.memory_max_triples,
     )
     app.extensions[POOL_KEY] = pool
     atexit.register(pool.close)
@@ -45,5 +51,8 @@ def create_app(settings: ServerSettings | None = None) -> Flask:
     errors.register(app)
     for blueprint in BLUEPRINTS:
         app.register_blueprint(blueprint)
-    http.install(app, settings)
+    cache = ResponseCache(settings.cache_bytes)
+    answerer = QueryAnswerer(settings, kg, cache, pool)
+    app.extensions[ANSWERER_KEY] = answerer
+    http.install(app, settings, cache, answerer, kg.last_modified)
     return app

@@ -34,12 +34,14 @@ class CachedResponse:
     compressible: bool
     rows: int = 0
     query_hash: str = ""
+    gzip_level: int = 6
+    """6 for a response that will be kept (compressed once, sent many times), 1 otherwise."""
     _gzipped: bytes | None = field(default=None, repr=False)
 
     def gzipped(self) -> bytes:
-        """The body compressed once, on first demand (level 6: most of the gain, little CPU)."""
+        """The body compressed once, on first demand."""
         if self._gzipped is None:
-            self._gzipped = gzip.compress(self.body, compresslevel=6, mtime=0)
+            self._gzipped = gzip.compress(self.body, compresslevel=self.gzip_level, mtime=0)
         return self._gzipped
 
 

@@ -9,7 +9,9 @@
 * answers a GET/HEAD of ``/sparql`` whose exact query string and ``Accept`` were
   answered before straight from the :class:`~server.cache.ResponseCache`,
   with ``304 Not Modified`` when the client's validator matches, before Flask
-  dispatches anything;
+  dispatches anything; other GET/HEAD queries from clients that do not ask for
+  HTML are answered by the :class:`~server.answer.QueryAnswerer` here too, and
+  only browsers and the service description go on to Flask;
 * adds the CORS headers to every response and writes one JSON access-log line.
 
 :func:`install` also adds an ``after_request`` hook for responses made by Flask
@@ -26,13 +28,15 @@ import time
 from collections.abc import Callable, Iterable
 from datetime import datetime
 from email.utils import format_datetime, parsedate_to_datetime
+from http import HTTPStatus
 from typing import TYPE_CHECKING, Any, cast
 
 from flask import Flask, Response, current_app, request
 
+from server import protocol
+from server.answer import ENV_CACHE, ENV_QUERY_HASH, ENV_ROWS, QueryAnswerer, raw_key
 from server.cache import CachedResponse, ResponseCache
-from server.errors import error_body
-from server.kg import current_kg
+from server.errors import KGError, error_body
 from server.ratelimit import RateLimiter
 from server.settings import ServerSettings
 
@@ -46,17 +50,14 @@ __all__ = [
     "http_date",
     "install",
     "is_compressible",
-    "raw_key",
     "render",
 ]
 
 CACHE_KEY = "kg_cache"
 SPARQL_PATHS = frozenset({"/sparql", "/sparql/"})
-ENV_QUERY_HASH = "cgkg.query_hash"
-ENV_ROWS = "cgkg.rows"
-ENV_CACHE = "cgkg.cache"
 
 access_log = logging.getLogger("server.access")
+log = logging.getLogger("server.http")
 
 _EXPOSED = (
     "ETag, Last-Modified, Retry-After, Content-Disposition, X-Result-Rows, X-Query-Hash, X-Build-Id"
@@ -86,15 +87,6 @@ def http_date(moment: datetime) -> str:
 
 def is_compressible(content_type: str) -> bool:
     return content_type.startswith(_COMPRESSIBLE)
-
-
-def raw_key(environ: WSGIEnvironment) -> tuple[str, str, str]:
-    """The fast-path cache key of a GET/HEAD: path, raw query string and ``Accept``."""
-    return (
-        environ.get("PATH_INFO", ""),
-        environ.get("QUERY_STRING", ""),
-        environ.get("HTTP_ACCEPT", ""),
-    )
 
 
 def _accepts_gzip(environ: WSGIEnvironment) -> bool:
@@ -168,9 +160,11 @@ class Front:
         cache: ResponseCache,
         limiter: RateLimiter,
         last_modified: datetime,
+        answerer: QueryAnswerer | None = None,
     ) -> None:
         self._app = app
         self._settings = settings
+        self._answerer = answerer
         self._cache = cache
         self._limiter = limiter
         self._last_modified = last_modified
@@ -230,18 +224,44 @@ class Front:
                 f"The request URL is longer than {self._settings.max_url_bytes} bytes; "
                 "send long queries with POST.",
             )
-        if method in ("GET", "HEAD") and path in SPARQL_PATHS and self._cache.enabled:
-            entry = self._cache.get(raw_key(environ))
+        if method in ("GET", "HEAD") and path in SPARQL_PATHS and environ.get("QUERY_STRING"):
+            entry = self._cache.get(raw_key(environ)) if self._cache.enabled else None
             if entry is not None:
                 environ[ENV_CACHE] = "hit"
                 environ[ENV_QUERY_HASH] = entry.query_hash
                 environ[ENV_ROWS] = entry.rows
-                status, headers, body = render(
-                    entry, environ, self._settings.gzip_min_bytes, self._last_modified
-                )
-                respond(status, headers)
-                return [body]
+                return self._send(entry, environ, respond)
+            if self._answerer is not None and "html" not in environ.get("HTTP_ACCEPT", ""):
+                return self._answer(self._answerer, environ, respond)
         return self._app(environ, respond)
+
+    def _send(
+        self, entry: CachedResponse, environ: WSGIEnvironment, respond: StartResponse
+    ) -> Iterable[bytes]:
+        status, headers, body = render(
+            entry, environ, self._settings.gzip_min_bytes, self._last_modified
+        )
+        respond(status, headers)
+        return [body]
+
+    def _answer(
+        self, answerer: QueryAnswerer, environ: WSGIEnvironment, respond: StartResponse
+    ) -> Iterable[bytes]:
+        try:
+            parsed = protocol.parse_query_string(
+                environ["QUERY_STRING"], self._settings.max_query_bytes
+            )
+            if parsed is None:  # no query: the service description, which Flask renders
+                return self._app(environ, respond)
+            entry = answerer.answer(parsed, environ.get("HTTP_ACCEPT"), environ)
+        except KGError as exc:
+            return self._error(environ, respond, exc.status, exc.message, list(exc.headers.items()))
+        except Exception:
+            log.exception("unhandled error on GET %s", environ.get("PATH_INFO"))
+            return self._error(
+                environ, respond, 500, "Something went wrong on the server; it has been logged."
+            )
+        return self._send(entry, environ, respond)
 
     def _preflight(self, respond: StartResponse) -> Iterable[bytes]:
         headers = [
@@ -266,9 +286,13 @@ class Front:
             ("Content-Type", content_type),
             ("Content-Length", str(len(body))),
             ("Cache-Control", "no-store"),
+            ("Vary", "Accept"),
             *(extra or []),
         ]
-        reason = {414: "URI Too Long", 429: "Too Many Requests"}.get(status, "Error")
+        try:
+            reason = HTTPStatus(status).phrase
+        except ValueError:
+            reason = "Error"
         respond(f"{status} {reason}", headers)
         return [b"" if environ.get("REQUEST_METHOD") == "HEAD" else body]
 
@@ -315,14 +339,17 @@ def _finish(response: Response) -> Response:
     return response
 
 
-def install(app: Flask, settings: ServerSettings) -> None:
+def install(
+    app: Flask,
+    settings: ServerSettings,
+    cache: ResponseCache,
+    answerer: QueryAnswerer,
+    last_modified: datetime,
+) -> None:
     """Put :class:`Front` around ``app`` and add the response hook for Flask views."""
-    cache = ResponseCache(settings.cache_bytes)
     app.extensions[CACHE_KEY] = cache
     limiter = RateLimiter(settings.rate_limit_per_s, settings.rate_limit_burst)
-    with app.app_context():
-        last_modified = current_kg().last_modified
     app.after_request(_finish)
     app.wsgi_app = Front(  # type: ignore[method-assign]
-        app.wsgi_app, settings, cache, limiter, last_modified
+        app.wsgi_app, settings, cache, limiter, last_modified, answerer
     )

@@ -252,6 +252,11 @@ def choose(
         return None
     if not accept or not accept.strip():
         return formats[0]
+    return _choose_by_accept(accept, tuple(formats))
+
+
+@lru_cache(maxsize=1024)
+def _choose_by_accept(accept: str, formats: tuple[Format, ...]) -> Format | None:
     ranges = parse_accept(accept)
     if not ranges:
         return formats[0]

@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from typing import Literal
-from urllib.parse import parse_qs
+from urllib.parse import parse_qsl
 
 from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Request
@@ -33,7 +33,7 @@ from server.errors import (
     UpdateForbidden,
 )
 
-__all__ = ["QueryRequest", "looks_like_update", "parse"]
+__all__ = ["QueryRequest", "looks_like_update", "parse", "parse_query_string", "url_params"]
 
 FORM = "application/x-www-form-urlencoded"
 SPARQL_QUERY = "application/sparql-query"
@@ -109,19 +109,39 @@ def _refuse_update(params: MultiDict[str, str]) -> None:
         raise UpdateForbidden()
 
 
+def _decode_params(text: str) -> MultiDict[str, str]:
+    try:
+        return MultiDict(parse_qsl(text, keep_blank_values=True, errors="strict"))
+    except (UnicodeDecodeError, ValueError):
+        raise BadRequest("The parameters are not valid UTF-8 URL-encoded data.") from None
+
+
+def url_params(query_string: str) -> MultiDict[str, str]:
+    """The parameters of a raw URL query string (percent-decoded as UTF-8)."""
+    return _decode_params(query_string)
+
+
+def parse_query_string(query_string: str, max_query_bytes: int) -> QueryRequest | None:
+    """A GET's query operation from its raw query string; ``None`` when it has no query."""
+    args = url_params(query_string)
+    _refuse_update(args)
+    if "query" not in args:
+        if "default-graph-uri" in args or "named-graph-uri" in args:
+            raise BadRequest("The request names graphs but has no 'query' parameter.")
+        return None
+    query = _single_query(args.getlist("query"))
+    _check_size(query, max_query_bytes)
+    default, named = _graphs(args)
+    return QueryRequest(query, default, named, _formats(args), "get")
+
+
 def parse(request: Request, max_query_bytes: int) -> QueryRequest | None:
     """The query operation in ``request``, or ``None`` for a bare GET (service description)."""
-    args = request.args
-    _refuse_update(args)
+    query_string = request.environ.get("QUERY_STRING", "")
     if request.method in ("GET", "HEAD"):
-        if "query" not in args:
-            if "default-graph-uri" in args or "named-graph-uri" in args:
-                raise BadRequest("The request names graphs but has no 'query' parameter.")
-            return None
-        query = _single_query(args.getlist("query"))
-        _check_size(query, max_query_bytes)
-        default, named = _graphs(args)
-        return QueryRequest(query, default, named, _formats(args), "get")
+        return parse_query_string(query_string, max_query_bytes)
+    args = url_params(query_string)
+    _refuse_update(args)
 
     mimetype = request.mimetype
     if mimetype == SPARQL_UPDATE:
@@ -131,17 +151,10 @@ def parse(request: Request, max_query_bytes: int) -> QueryRequest | None:
             raise UnsupportedMediaType("Form data must be UTF-8.")
         body = _read_body(request, max_query_bytes * _FORM_EXPANSION + 4096)
         try:
-            form = MultiDict(
-                [
-                    (k, v)
-                    for k, vs in parse_qs(
-                        body.decode("utf-8"), keep_blank_values=True, errors="strict"
-                    ).items()
-                    for v in vs
-                ]
-            )
-        except (UnicodeDecodeError, ValueError):
-            raise BadRequest("The form body is not valid UTF-8 URL-encoded data.") from None
+            text = body.decode("utf-8")
+        except UnicodeDecodeError:
+            raise BadRequest("The form body is not valid UTF-8.") from None
+        form = _decode_params(text)
         _refuse_update(form)
         if "query" in args:
             raise BadRequest("Send 'query' in the form body only, not also in the URL.")

@@ -54,9 +54,15 @@ class _Died(Exception):
 class _QueryProcess:
     """One child process and the pipes to it; used by one thread at a time."""
 
-    def __init__(self, release_dir: Path) -> None:
+    def __init__(self, release_dir: Path, memory_max_triples: int) -> None:
         self.proc = subprocess.Popen(  # noqa: S603 - our own interpreter and module
-            [sys.executable, "-m", "server.query_worker", str(release_dir)],
+            [
+                sys.executable,
+                "-m",
+                "server.query_worker",
+                str(release_dir),
+                str(memory_max_triples),
+            ],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             bufsize=0,
@@ -144,13 +150,21 @@ class QueryPool:
     """A fixed number of query processes shared by the threads of one HTTP worker."""
 
     def __init__(
-        self, release_dir: Path, size: int, timeout_s: float, queue_timeout_s: float
+        self,
+        release_dir: Path,
+        size: int,
+        timeout_s: float,
+        queue_timeout_s: float,
+        memory_max_triples: int = 0,
     ) -> None:
         self._release_dir = release_dir
+        self._memory_max_triples = memory_max_triples
         self._timeout_s = timeout_s
         self._queue_timeout_s = queue_timeout_s
         self._cond = threading.Condition()
-        self._idle: list[_QueryProcess] = [_QueryProcess(release_dir) for _ in range(size)]
+        self._idle: list[_QueryProcess] = [
+            _QueryProcess(release_dir, memory_max_triples) for _ in range(size)
+        ]
         self._all: set[_QueryProcess] = set(self._idle)
         self._closed = False
         self.stats = PoolStats(size=size)
@@ -192,7 +206,7 @@ class QueryPool:
 
     def _replace(self, proc: _QueryProcess) -> None:
         proc.kill()
-        fresh = _QueryProcess(self._release_dir)
+        fresh = _QueryProcess(self._release_dir, self._memory_max_triples)
         with self._cond:
             self.stats.restarts += 1
             self.stats.busy -= 1

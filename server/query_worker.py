@@ -1,6 +1,7 @@
 """A query process: evaluates client queries one at a time, and can be killed at any moment.
 
-Started by :mod:`server.query_pool` as ``python -m server.query_worker RELEASE_DIR``.
+Started by :mod:`server.query_pool` as
+``python -m server.query_worker RELEASE_DIR MEMORY_MAX_TRIPLES``.
 It opens the release read-only, announces itself with a ``ready`` frame on
 stdout, then answers each :class:`~server.evaluation.Job` frame read from stdin
 with an :class:`~server.evaluation.Outcome` frame. A frame is an 8-byte
@@ -74,7 +75,7 @@ def main(argv: list[str]) -> int:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # a Ctrl-C is for the server, which stops us
     fd_in, fd_out = sys.stdin.fileno(), sys.stdout.fileno()
     try:
-        kg = KnowledgeGraph.open(Path(argv[1]))
+        kg = KnowledgeGraph.open(Path(argv[1]), int(argv[2]) if len(argv) > 2 else 0)
     except ReleaseError as exc:
         write_frame(fd_out, marshal.dumps(("failed", str(exc))))
         return 2

@@ -5,8 +5,9 @@ pyoxigraph evaluates ``SERVICE <iri> { ... }`` by sending an HTTP request to
 (including ones only reachable from inside its network). :func:`check` runs on
 every query before it is evaluated:
 
-* a query in which the word ``SERVICE`` does not occur (in any letter case) has
-  no SERVICE clause and passes at once;
+* a query in which the word ``SERVICE`` does not occur (in any letter case)
+  outside its strings, IRIs and comments has no SERVICE clause and passes at
+  once (the scan leaves anything it does not recognise, so it errs towards parsing);
 * otherwise the query is parsed (rdflib's SPARQL parser) and every SERVICE
   endpoint is resolved against the query's prologue (``PREFIX``, ``BASE``, or the
   server's base IRI); each must be one of ``allowlist``, exactly. An endpoint
@@ -32,6 +33,18 @@ from server.errors import ServiceForbidden
 __all__ = ["check", "mentions_service", "service_endpoints"]
 
 _MENTIONS_SERVICE = re.compile("service", re.IGNORECASE)
+# Text that cannot hold a keyword: strings, IRIs, comments, and backslash escapes
+# (which local names may contain, e.g. ex:a\'b, and which must not open a string).
+_NOT_CODE = re.compile(
+    r"'''(?:[^'\\]|\\.|'(?!''))*'''"
+    r'|"""(?:[^"\\]|\\.|"(?!""))*"""'
+    r"|'(?:[^'\\\n\r]|\\.)*'"
+    r'|"(?:[^"\\\n\r]|\\.)*"'
+    r'|<[^<>"{}|^`\\\x00-\x20]*>'
+    r"|#[^\n\r]*"
+    r"|\\.",
+    re.DOTALL,
+)
 _PARSER_LOCK = threading.Lock()  # pyparsing's packrat cache is shared state
 
 
@@ -87,8 +100,15 @@ def service_endpoints(query: str, base_iri: str) -> list[str]:
 
 
 def mentions_service(query: str) -> bool:
-    """Whether the word SERVICE occurs anywhere in ``query`` (a superset of SERVICE clauses)."""
-    return _MENTIONS_SERVICE.search(query) is not None
+    """Whether SERVICE may be a keyword of ``query``.
+
+    True when the word occurs outside the query's strings, IRIs and comments: a
+    superset of the queries with a SERVICE clause, since the scan leaves in place
+    anything it does not recognise.
+    """
+    if _MENTIONS_SERVICE.search(query) is None:
+        return False
+    return _MENTIONS_SERVICE.search(_NOT_CODE.sub(" ", query)) is not None
 
 
 def check(query: str, allowlist: tuple[str, ...], base_iri: str) -> None:

@@ -71,6 +71,13 @@ class ServerSettings:
             "overdue query is killed and replaced, and the client gets 503."
         ),
     )
+    memory_max_triples: int = field(
+        default=1_000_000,
+        metadata=_help(
+            "Releases with at most this many triples are copied from the read-only store "
+            "into memory in each process, for faster queries; 0 always reads from disk."
+        ),
+    )
     query_processes: int = field(
         default=2,
         metadata=_help("Query processes per HTTP worker; bounds the queries evaluated at once."),

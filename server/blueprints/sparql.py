@@ -17,41 +17,18 @@ from typing import cast
 
 from flask import Blueprint, Response, current_app, request
 
-from server import protocol, service_policy
+from server import protocol
+from server.answer import ANSWERER_KEY, QueryAnswerer
 from server.blueprints.pages_query import query_ui, wants_query_ui
-from server.cache import CachedResponse
-from server.errors import (
-    BadGateway,
-    KGError,
-    NotAcceptable,
-    QuerySyntaxError,
-    ResultTooLarge,
-    UpdateForbidden,
-)
+from server.errors import NotAcceptable
 from server.evaluation import Job, Outcome
-from server.http import (
-    ENV_CACHE,
-    ENV_QUERY_HASH,
-    ENV_ROWS,
-    current_cache,
-    http_date,
-    is_compressible,
-    raw_key,
-    render,
-)
-from server.kg import KnowledgeGraph, current_kg
-from server.negotiation import (
-    RDF_FORMATS,
-    SOLUTION_FORMATS,
-    Format,
-    by_name,
-    choose,
-)
-from server.query_pool import current_pool
+from server.http import render
+from server.kg import current_kg
+from server.negotiation import RDF_FORMATS, choose
 from server.service_description import ServiceDescriber
 from server.settings import ServerSettings, current_settings
 
-__all__ = ["bp", "current_describer", "query_hash", "run_checked"]
+__all__ = ["bp", "current_answerer", "current_describer", "run_checked"]
 
 DESCRIBER_KEY = "kg_service_describer"
 
@@ -69,9 +46,14 @@ def current_describer() -> ServiceDescriber:
     return cast(ServiceDescriber, describer)
 
 
-def query_hash(text: str) -> str:
-    """A short, stable identifier of a query text, for logs and ETags."""
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+def current_answerer() -> QueryAnswerer:
+    """The app's query answerer (the same one the WSGI front uses)."""
+    return cast(QueryAnswerer, current_app.extensions[ANSWERER_KEY])
+
+
+def run_checked(job: Job) -> Outcome:
+    """Evaluate a job exactly as the endpoint does: SERVICE policy, query process, limits."""
+    return current_answerer().run_checked(job)
 
 
 @bp.route("/sparql", methods=_METHODS)
@@ -84,116 +66,15 @@ def sparql() -> Response:
         return query_ui(run_checked)
     if parsed is None:
         return _service_description(settings)
-    return _query(parsed, settings, current_kg())
-
-
-def run_checked(job: Job) -> Outcome:
-    """Evaluate a job exactly as the endpoint does: SERVICE policy, query process, limits."""
-    settings = current_settings()
-    service_policy.check(
-        job.query, settings.service_allowlist, settings.base_iri or current_kg().base_iri
-    )
-    return current_pool().execute(job)
-
-
-def _query(parsed: protocol.QueryRequest, settings: ServerSettings, kg: KnowledgeGraph) -> Response:
-    accept = request.headers.get("Accept")
-    solutions = choose(accept, SOLUTION_FORMATS, parsed.formats)
-    graph = choose(accept, RDF_FORMATS, parsed.formats)
-    if solutions is None and graph is None:
-        raise NotAcceptable(_not_acceptable_message(parsed, None))
-    environ = request.environ
-    digest = query_hash(parsed.query)
-    environ[ENV_QUERY_HASH] = digest
-    key = (
-        kg.build_id,
-        parsed.query,
-        parsed.default_graphs,
-        parsed.named_graphs,
-        solutions.name if solutions else "",
-        graph.name if graph else "",
-    )
-    cache = current_cache()
-    entry = cache.get(key) if cache.enabled else None
-    environ[ENV_CACHE] = "hit" if entry is not None else "miss"
-    if entry is None:
-        job = Job(
-            parsed.query,
-            parsed.default_graphs,
-            parsed.named_graphs,
-            solutions.name if solutions else "",
-            graph.name if graph else "",
-            settings.max_result_rows,
-            settings.max_result_bytes,
-            settings.base_iri or kg.base_iri,
-        )
-        outcome = run_checked(job)
-        entry = _entry(outcome, parsed, kg, settings, digest)
-        if cache.enabled:
-            cache.put(key, entry)
-    if cache.enabled and request.method in ("GET", "HEAD"):
-        cache.put(raw_key(environ), entry)
-    environ[ENV_ROWS] = entry.rows
+    entry = current_answerer().answer(parsed, request.headers.get("Accept"), request.environ)
     status, headers, body = render(
-        entry, environ, settings.gzip_min_bytes, kg.last_modified, strip_head=False
+        entry,
+        request.environ,
+        settings.gzip_min_bytes,
+        current_kg().last_modified,
+        strip_head=False,
     )
     return Response(body, status=status, headers=headers, direct_passthrough=True)
-
-
-def _not_acceptable_message(parsed: protocol.QueryRequest, result: str | None) -> str:
-    asked = ", ".join(parsed.formats) if parsed.formats else request.headers.get("Accept", "")
-    offers = {
-        "solutions": SOLUTION_FORMATS,
-        "boolean": SOLUTION_FORMATS,
-        "graph": RDF_FORMATS,
-    }.get(result or "", SOLUTION_FORMATS + RDF_FORMATS)
-    return (
-        f"None of the formats you accept ({asked}) can carry this query's results. "
-        f"Available: {', '.join(f.media_type for f in offers)}."
-    )
-
-
-def _entry(
-    outcome: Outcome,
-    parsed: protocol.QueryRequest,
-    kg: KnowledgeGraph,
-    settings: ServerSettings,
-    digest: str,
-) -> CachedResponse:
-    if outcome.kind == "syntax":
-        if protocol.looks_like_update(parsed.query):
-            raise UpdateForbidden()
-        raise QuerySyntaxError(f"The query does not parse: {outcome.message}")
-    if outcome.kind == "not_acceptable":
-        raise NotAcceptable(_not_acceptable_message(parsed, outcome.result))
-    if outcome.kind == "too_large":
-        raise ResultTooLarge(outcome.message)
-    if outcome.kind == "error":
-        if service_policy.mentions_service(parsed.query):
-            raise BadGateway(f"A SERVICE call failed: {outcome.message}")
-        raise KGError(f"The query could not be evaluated: {outcome.message}")
-    fmt: Format = by_name(outcome.format)
-    headers = [
-        ("Content-Type", fmt.content_type),
-        ("Cache-Control", f"public, max-age={settings.cache_max_age_s}"),
-        ("Last-Modified", http_date(kg.last_modified)),
-        ("Vary", "Accept, Accept-Encoding"),
-        ("X-Result-Rows", str(outcome.rows)),
-        ("X-Query-Hash", digest),
-    ]
-    etag_source = "\x00".join(
-        (parsed.query, *parsed.default_graphs, "|", *parsed.named_graphs, fmt.name)
-    )
-    etag = f'"{kg.build_id}-{hashlib.sha256(etag_source.encode()).hexdigest()[:20]}"'
-    return CachedResponse(
-        status="200 OK",
-        headers=headers,
-        body=outcome.body,
-        etag=etag,
-        compressible=is_compressible(fmt.media_type),
-        rows=outcome.rows,
-        query_hash=digest,
-    )
 
 
 def _endpoint_url() -> str:

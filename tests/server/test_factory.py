@@ -30,6 +30,20 @@ def test_missing_build_is_a_release_error(tmp_path: Path) -> None:
         create_app(ServerSettings(out_dir=tmp_path))
 
 
-def test_store_is_read_only(app: Flask) -> None:
+def test_store_on_disk_is_opened_read_only(make_app) -> None:  # type: ignore[no-untyped-def]
+    app = make_app(memory_max_triples=0)
     with app.app_context(), pytest.raises(RuntimeError, match="read-write"):
         current_kg()._store.update("INSERT DATA { <http://a> <http://b> <http://c> }")
+
+
+def test_small_release_is_copied_whole_into_memory(built_out: Path) -> None:
+    on_disk = KnowledgeGraph.open(built_out / "current")
+    in_memory = KnowledgeGraph.open(built_out / "current", memory_max_triples=10**7)
+    assert set(in_memory.triples(None)) == set(on_disk.triples(None))
+    assert len(set(in_memory.triples(None))) > 0
+
+
+def test_release_over_the_memory_limit_stays_on_disk(built_out: Path) -> None:
+    kg = KnowledgeGraph.open(built_out / "current", memory_max_triples=10)
+    with pytest.raises(RuntimeError, match="read-write"):
+        kg._store.update("INSERT DATA { <http://a> <http://b> <http://c> }")

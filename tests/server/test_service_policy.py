@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from server.errors import ServiceForbidden
-from server.service_policy import check, service_endpoints
+from server.service_policy import check, mentions_service, service_endpoints
 
 BASE = "https://w3id.org/cgkg/"
 
@@ -78,3 +78,41 @@ def test_unparseable_query_mentioning_service_is_refused() -> None:
 def test_lowercase_keyword_is_caught() -> None:
     with pytest.raises(ServiceForbidden):
         check("select * { service <http://a.example/> { } }", (), BASE)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "SELECT * { ?s ?p ?o } # a public service platform",
+        "SELECT * { ?s ?p 'community service' }",
+        'SELECT * { ?s ?p """multi\nline service\n""" }',
+        "SELECT * { ?s ?p <http://example.org/service> }",
+        'SELECT * { ?s ?p "a \\" service" }',
+    ],
+)
+def test_word_in_comments_strings_and_iris_is_not_a_keyword(query: str) -> None:
+    assert mentions_service(query) is False
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "SELECT * { SERVICE <http://a/> { } }",
+        "SELECT * {\n  sErViCe <http://a/> { } }",
+        "SELECT * { ?s <http://p/> 'x' . SERVICE <http://a/> { } }",
+        # An escaped quote in a local name must not start a string hiding the clause.
+        "PREFIX e: <http://e/> SELECT * { ?s e:a\\'b ?o . SERVICE <http://a/> { } ?s e:c\\'d ?o }",
+        # An escaped hash in a local name must not start a comment hiding the clause.
+        "PREFIX e: <http://e/> SELECT * { ?s e:a\\#b ?o . SERVICE <http://a/> { } }",
+        # A less-than between variables is not an IRI swallowing the clause.
+        "SELECT * { ?a ?b ?c FILTER(?c<?a) SERVICE <http://a/> { } }",
+        # An unterminated quote keeps the rest of the text in view.
+        "SELECT * { ?s ?p 'x\n SERVICE <http://a/> { } }",
+    ],
+)
+def test_keyword_in_code_is_found(query: str) -> None:
+    assert mentions_service(query) is True
+
+
+def test_comment_mentioning_service_needs_no_allow_list() -> None:
+    check("SELECT * { ?s ?p ?o } # service innovation zones", (), BASE)
