@@ -44,6 +44,7 @@ def create_app(settings: ServerSettings | None = None) -> Flask:
         settings.query_timeout_s,
         settings.queue_timeout_s,
         settings.memory_max_triples,
+        settings.query_memory_mb,
     )
     app.extensions[POOL_KEY] = pool
     atexit.register(pool.close)

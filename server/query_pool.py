@@ -54,7 +54,7 @@ class _Died(Exception):
 class _QueryProcess:
     """One child process and the pipes to it; used by one thread at a time."""
 
-    def __init__(self, release_dir: Path, memory_max_triples: int) -> None:
+    def __init__(self, release_dir: Path, memory_max_triples: int, memory_mb: int) -> None:
         self.proc = subprocess.Popen(  # noqa: S603 - our own interpreter and module
             [
                 sys.executable,
@@ -62,11 +62,14 @@ class _QueryProcess:
                 "server.query_worker",
                 str(release_dir),
                 str(memory_max_triples),
+                str(memory_mb),
             ],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             bufsize=0,
             close_fds=True,
+            # A query that runs out of memory aborts; one line in the log says so.
+            env={**os.environ, "RUST_BACKTRACE": "0"},
         )
         stdin, stdout = self.proc.stdin, self.proc.stdout
         if stdin is None or stdout is None:  # pragma: no cover - PIPE always gives both
@@ -156,14 +159,16 @@ class QueryPool:
         timeout_s: float,
         queue_timeout_s: float,
         memory_max_triples: int = 0,
+        memory_mb: int = 0,
     ) -> None:
         self._release_dir = release_dir
         self._memory_max_triples = memory_max_triples
+        self._memory_mb = memory_mb
         self._timeout_s = timeout_s
         self._queue_timeout_s = queue_timeout_s
         self._cond = threading.Condition()
         self._idle: list[_QueryProcess] = [
-            _QueryProcess(release_dir, memory_max_triples) for _ in range(size)
+            _QueryProcess(release_dir, memory_max_triples, memory_mb) for _ in range(size)
         ]
         self._all: set[_QueryProcess] = set(self._idle)
         self._closed = False
@@ -206,7 +211,7 @@ class QueryPool:
 
     def _replace(self, proc: _QueryProcess) -> None:
         proc.kill()
-        fresh = _QueryProcess(self._release_dir, self._memory_max_triples)
+        fresh = _QueryProcess(self._release_dir, self._memory_max_triples, self._memory_mb)
         with self._cond:
             self.stats.restarts += 1
             self.stats.busy -= 1

@@ -1,7 +1,7 @@
 """A query process: evaluates client queries one at a time, and can be killed at any moment.
 
 Started by :mod:`server.query_pool` as
-``python -m server.query_worker RELEASE_DIR MEMORY_MAX_TRIPLES``.
+``python -m server.query_worker RELEASE_DIR MEMORY_MAX_TRIPLES MEMORY_LIMIT_MB``.
 It opens the release read-only, announces itself with a ``ready`` frame on
 stdout, then answers each :class:`~server.evaluation.Job` frame read from stdin
 with an :class:`~server.evaluation.Outcome` frame. A frame is an 8-byte
@@ -15,6 +15,7 @@ from __future__ import annotations
 import ctypes
 import marshal
 import os
+import resource
 import signal
 import struct
 import sys
@@ -67,6 +68,13 @@ def _die_with_parent() -> None:
         return
 
 
+def _limit_memory(megabytes: int) -> None:
+    """Cap the address space, so that a greedy query fails here, not on the whole machine."""
+    if megabytes > 0:
+        limit = megabytes * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+
 def main(argv: list[str]) -> int:
     parent = os.getppid()
     _die_with_parent()
@@ -74,6 +82,7 @@ def main(argv: list[str]) -> int:
         return 1
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # a Ctrl-C is for the server, which stops us
     fd_in, fd_out = sys.stdin.fileno(), sys.stdout.fileno()
+    _limit_memory(int(argv[3]) if len(argv) > 3 else 0)
     try:
         kg = KnowledgeGraph.open(Path(argv[1]), int(argv[2]) if len(argv) > 2 else 0)
     except ReleaseError as exc:

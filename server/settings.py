@@ -82,6 +82,13 @@ class ServerSettings:
         default=2,
         metadata=_help("Query processes per HTTP worker; bounds the queries evaluated at once."),
     )
+    query_memory_mb: int = field(
+        default=4096,
+        metadata=_help(
+            "Address-space limit of each query process in MiB; a query that needs more "
+            "stops its process, which is replaced, and the client gets 503. 0: no limit."
+        ),
+    )
     queue_timeout_s: float = field(
         default=2.0,
         metadata=_help(

@@ -85,6 +85,18 @@ def test_no_free_process_in_time_is_503_with_retry_after(pool: QueryPool) -> Non
     assert pool.stats.rejected == 1
 
 
+def test_query_over_the_memory_limit_is_503_and_its_process_replaced(built_out: Path) -> None:
+    pool = QueryPool((built_out / "current").resolve(), 1, 20.0, 1.0, 10**6, memory_mb=1500)
+    try:
+        before = pool.pids
+        greedy = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f } ORDER BY ?c ?f LIMIT 1"
+        with pytest.raises(ServiceUnavailable, match="more memory"):
+            pool.execute(job(greedy))
+        assert (pool.pids != before, pool.execute(job("ASK {}")).kind) == (True, "ok")
+    finally:
+        pool.close()
+
+
 def test_closed_pool_kills_its_processes(built_out: Path) -> None:
     pool = QueryPool((built_out / "current").resolve(), 2, timeout_s=5, queue_timeout_s=1)
     pool.execute(job("ASK {}"))
