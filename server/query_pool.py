@@ -32,6 +32,7 @@ from flask import current_app
 
 from server.errors import QueryTimeout, ServiceUnavailable
 from server.evaluation import Job, Outcome
+from server.settings import query_process_environment
 
 __all__ = ["POOL_KEY", "PoolStats", "QueryPool", "current_pool"]
 
@@ -68,8 +69,7 @@ class _QueryProcess:
             stdout=subprocess.PIPE,
             bufsize=0,
             close_fds=True,
-            # A query that runs out of memory aborts; one line in the log says so.
-            env={**os.environ, "RUST_BACKTRACE": "0"},
+            env=query_process_environment(),
         )
         stdin, stdout = self.proc.stdin, self.proc.stdout
         if stdin is None or stdout is None:  # pragma: no cover - PIPE always gives both

@@ -24,6 +24,7 @@ __all__ = [
     "add_arguments",
     "current_settings",
     "describe",
+    "query_process_environment",
 ]
 
 ENV_PREFIX = "KG_"
@@ -292,6 +293,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
             )
         else:
             parser.add_argument(*flags, dest=f.name, type=kind, default=None, help=help_text)
+
+
+def query_process_environment() -> dict[str, str]:
+    """The environment for a query process: this one's, with short Rust failure messages.
+
+    A query that runs out of memory aborts its process; one line in the log says so.
+    """
+    return {**os.environ, "RUST_BACKTRACE": "0"}
 
 
 def current_settings() -> ServerSettings:
