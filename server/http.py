@@ -59,9 +59,7 @@ SPARQL_PATHS = frozenset({"/sparql", "/sparql/"})
 access_log = logging.getLogger("server.access")
 log = logging.getLogger("server.http")
 
-_EXPOSED = (
-    "ETag, Last-Modified, Retry-After, Content-Disposition, X-Result-Rows, X-Query-Hash, X-Build-Id"
-)
+_EXPOSED = "ETag, Last-Modified, Retry-After, Content-Disposition, X-Result-Rows, X-Query-Hash"
 _PREFLIGHT_HEADERS = "Accept, Content-Type, If-None-Match, If-Modified-Since, Cache-Control"
 _RATE_EXEMPT = ("/health", "/static/")
 _COMPRESSIBLE = (

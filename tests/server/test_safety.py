@@ -183,16 +183,41 @@ def test_service_hidden_behind_a_prefix_is_refused_too(
     assert (status, listener.connections) == (403, 0)
 
 
-def test_service_to_an_allowed_listener_goes_through(
+DEAD_ENDPOINT = f"http://127.0.0.1:{free_port()}/sparql"
+
+
+@pytest.fixture(scope="module")
+def federating(
     start_server: Callable[..., LiveServer], built_out: Path, listener: Listener
-) -> None:
-    server = start_server(
-        built_out, "--workers", "1", "--service-allowlist", listener.url, "--rate-limit-per-s", "0"
+) -> LiveServer:
+    """A server that allows SERVICE calls to the listener and to an endpoint that is down."""
+    allowed = f"{listener.url},{DEAD_ENDPOINT}"
+    return start_server(
+        built_out, "--workers", "1", "--service-allowlist", allowed, "--rate-limit-per-s", "0"
     )
-    status, body = server.get(query_path(service_query(listener)), {"Accept": "application/json"})
+
+
+def test_service_to_an_allowed_listener_goes_through(
+    federating: LiveServer, listener: Listener
+) -> None:
+    status, body = federating.get(
+        query_path(service_query(listener)), {"Accept": "application/json"}
+    )
     assert status == 200, body
     values = [b["x"]["value"] for b in json.loads(body)["results"]["bindings"]]
     assert (values, listener.connections >= 1) == (["from-listener"], True)
+
+
+def test_failing_allowed_service_is_502(federating: LiveServer) -> None:
+    query = f"SELECT * WHERE {{ SERVICE <{DEAD_ENDPOINT}> {{ ?s ?p ?o }} }}"
+    status, body = federating.get(query_path(query))
+    assert (status, b"SERVICE call failed" in body) == (502, True)
+
+
+def test_silent_service_failure_is_an_empty_answer(federating: LiveServer) -> None:
+    query = f"SELECT * WHERE {{ SERVICE SILENT <{DEAD_ENDPOINT}> {{ ?s ?p ?o }} }}"
+    status, body = federating.get(query_path(query), {"Accept": "application/json"})
+    assert (status, json.loads(body)["results"]["bindings"]) == (200, [{}])
 
 
 def test_saturated_server_answers_503_with_retry_after(
