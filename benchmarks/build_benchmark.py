@@ -30,8 +30,9 @@ print(json.dumps({"total": total, "peak_mib": peak_mib, **result.timings}))
 
 def run_once() -> dict[str, float]:
     with tempfile.TemporaryDirectory() as out:
-        done = subprocess.run([sys.executable, "-c", RUN_ONE, out], capture_output=True,
-                              text=True, check=True)
+        done = subprocess.run(
+            [sys.executable, "-c", RUN_ONE, out], capture_output=True, text=True, check=True
+        )
     figures: dict[str, float] = json.loads(done.stdout.strip().splitlines()[-1])
     return figures
 
@@ -44,8 +45,7 @@ def main() -> None:
     keys = list(runs[0])
     for index, run in enumerate(runs, 1):
         print(f"run {index}: " + "  ".join(f"{k} {run[k]:.2f}" for k in keys))
-    print("median: " + "  ".join(f"{k} {statistics.median(r[k] for r in runs):.2f}"
-                                 for k in keys))
+    print("median: " + "  ".join(f"{k} {statistics.median(r[k] for r in runs):.2f}" for k in keys))
     print("(seconds per stage; peak_mib is the peak resident memory of the build process)")
 
 
