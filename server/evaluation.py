@@ -15,7 +15,6 @@ node labels, quoted triples).
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 from itertools import islice
 from typing import Any, Literal
@@ -23,6 +22,7 @@ from typing import Any, Literal
 import pyoxigraph as ox
 
 from server.kg import KnowledgeGraph
+from server.rdf_output import serialize_triples
 
 __all__ = ["Job", "Outcome", "evaluate"]
 
@@ -34,16 +34,6 @@ _SOLUTION_FORMATS = {
     "csv": ox.QueryResultsFormat.CSV,
     "tsv": ox.QueryResultsFormat.TSV,
 }
-_RDF_FORMATS = {
-    "turtle": ox.RdfFormat.TURTLE,
-    "ntriples": ox.RdfFormat.N_TRIPLES,
-    "jsonld": ox.RdfFormat.JSON_LD,
-    "rdfxml": ox.RdfFormat.RDF_XML,
-    "nquads": ox.RdfFormat.N_QUADS,
-    "trig": ox.RdfFormat.TRIG,
-    "n3": ox.RdfFormat.N3,
-}
-_PREFIXED = {"turtle", "trig", "n3", "rdfxml", "jsonld"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,14 +169,7 @@ def _graph(kg: KnowledgeGraph, job: Job, results: ox.QueryTriples) -> Outcome:
     triples = list(islice(results, job.max_rows + 1))
     if len(triples) > job.max_rows:
         return _too_large(job, "triples")
-    fmt = _RDF_FORMATS[job.graph_format]
-    items: list[ox.Triple] | list[ox.Quad] = triples
-    if fmt.supports_datasets:
-        items = [ox.Quad(t.subject, t.predicate, t.object) for t in triples]
-    prefixes = dict(kg.prefixes) if job.graph_format in _PREFIXED else None
-    buffer = io.BytesIO()
-    ox.serialize(items, buffer, fmt, prefixes=prefixes)
-    body = buffer.getvalue()
+    body = serialize_triples(triples, job.graph_format, kg.prefixes)
     if len(body) > job.max_bytes:
         return _too_large(job, "triples")
     return Outcome("ok", body, job.graph_format, "graph", len(triples))

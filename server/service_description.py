@@ -21,6 +21,7 @@ from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, VOID, XSD
 
 from server.kg import KnowledgeGraph, internal_query
 from server.negotiation import RDF_FORMATS, SOLUTION_FORMATS, Format
+from server.rdf_output import serialize_triples
 from server.settings import ServerSettings
 
 __all__ = ["CGKGSD", "SD", "DatasetStatistics", "ServiceDescriber", "describe_service"]
@@ -43,15 +44,7 @@ _FORMAT_IRIS: Mapping[str, URIRef] = {
     "trig": FORMATS.TriG,
     "n3": FORMATS.N3,
 }
-_OX_FORMATS: Mapping[str, ox.RdfFormat] = {
-    "turtle": ox.RdfFormat.TURTLE,
-    "ntriples": ox.RdfFormat.N_TRIPLES,
-    "jsonld": ox.RdfFormat.JSON_LD,
-    "rdfxml": ox.RdfFormat.RDF_XML,
-    "nquads": ox.RdfFormat.N_QUADS,
-    "trig": ox.RdfFormat.TRIG,
-    "n3": ox.RdfFormat.N3,
-}
+
 _PREFIXES = {
     "sd": str(SD),
     "void": str(VOID),
@@ -198,12 +191,7 @@ def _serialize(graph: Graph, fmt: Format) -> bytes:
         return graph.serialize(format="turtle", encoding="utf-8")
     ntriples = graph.serialize(format="nt", encoding="utf-8")
     triples = list(ox.parse(ntriples, ox.RdfFormat.N_TRIPLES))
-    target = _OX_FORMATS[fmt.name]
-    items: list[ox.Triple] | list[ox.Quad] = triples
-    if target.supports_datasets:
-        items = [ox.Quad(t.subject, t.predicate, t.object) for t in triples]
-    prefixes = _PREFIXES if fmt.name in ("turtle", "trig", "n3", "rdfxml") else None
-    return ox.serialize(items, format=target, prefixes=prefixes) or b""
+    return serialize_triples(triples, fmt.name, _PREFIXES)
 
 
 class ServiceDescriber:

@@ -17,6 +17,7 @@ from flask import Blueprint, Response, request
 from server.errors import BadRequest, MethodNotAllowed, NotAcceptable, NotFound
 from server.kg import KnowledgeGraph, current_kg
 from server.negotiation import RDF_FORMATS, Format, choose
+from server.rdf_output import serialize_triples
 from server.settings import current_settings
 
 __all__ = ["PATH", "bp", "serialize_graph"]
@@ -25,28 +26,12 @@ PATH = "/rdf-graph-store"
 
 bp = Blueprint("graph_store", __name__)
 
-_OX = {
-    "turtle": ox.RdfFormat.TURTLE,
-    "ntriples": ox.RdfFormat.N_TRIPLES,
-    "jsonld": ox.RdfFormat.JSON_LD,
-    "rdfxml": ox.RdfFormat.RDF_XML,
-    "nquads": ox.RdfFormat.N_QUADS,
-    "trig": ox.RdfFormat.TRIG,
-    "n3": ox.RdfFormat.N3,
-}
-_WITH_PREFIXES = {"turtle", "trig", "n3", "rdfxml", "jsonld"}
-
 
 def serialize_graph(kg: KnowledgeGraph, graph: str | None, fmt: Format) -> bytes:
     """One named graph (or the union default graph when ``None``) in ``fmt``."""
-    target = _OX[fmt.name]
     triples = list(dict.fromkeys(kg.triples(graph)))  # the union repeats shared triples
-    items: list[ox.Triple] | list[ox.Quad] = triples
-    if target.supports_datasets:
-        name = ox.NamedNode(graph) if graph is not None else ox.DefaultGraph()
-        items = [ox.Quad(t.subject, t.predicate, t.object, name) for t in triples]
-    prefixes = dict(kg.prefixes) if fmt.name in _WITH_PREFIXES else None
-    return ox.serialize(items, format=target, prefixes=prefixes) or b""
+    name = ox.NamedNode(graph) if graph is not None else None
+    return serialize_triples(triples, fmt.name, kg.prefixes, name)
 
 
 @bp.route(PATH, methods=["GET", "HEAD"])
