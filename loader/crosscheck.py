@@ -22,6 +22,7 @@ def crosscheck(sources: Sources) -> Sources:
     divisions, problems = _merge_divisions(sources.divisions)
     sources = replace(sources, divisions=divisions)
     for check in (
+        _status_matches_changes,
         _zones_match_notice,
         _zones_match_reference,
         _references,
@@ -189,6 +190,22 @@ def _references(s: Sources) -> list[Problem]:
         if u.code not in divisions
     ]
     return problems
+
+
+def _status_matches_changes(s: Sources) -> list[Problem]:
+    """A division the reference calls abolished has a merged-into change, and only then."""
+    merged = {c.code for c in s.changes if c.kind == "merged-into"}
+    return [
+        _at(
+            u.origin,
+            "division-status",
+            "status_2026 disagrees with data/division_changes.csv "
+            "(abolished exactly when merged into a successor)",
+            u.status,
+        )
+        for u in s.zone_units
+        if u.status.startswith("abolished") != (u.code in merged)
+    ]
 
 
 def _notice_phrases(s: Sources) -> list[Problem]:

@@ -1,6 +1,8 @@
 """Typed records read from ``data/``: the notice, the curated tables, the reference tables.
 
-No RDF here; each record remembers the file and line it came from.
+No RDF here; each record remembers the file and line it came from. Each table
+is declared once (:class:`Table`): its file, the record it fills, and for each
+column the record field and the kind of value it must hold.
 """
 
 from __future__ import annotations
@@ -9,7 +11,7 @@ import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, Generic, TypeVar
 
 from loader.errors import BuildError, Problem, fail
 from loader.iris import is_division_code, is_slug, is_year_month
@@ -17,6 +19,7 @@ from loader.notice import Notice, read_notice
 from loader.tables import Row, read_table
 
 NOTICE_FILE = "sources/mca-notice-40-experimental-zones.txt"
+DATASET_FILE = "dataset.toml"
 LEVELS = {"province-level": "province", "prefecture-level": "prefecture", "county-level": "county"}
 TYPES = {
     "省": "province",
@@ -37,7 +40,7 @@ class Origin:
     line: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Zone:
     code: str
     unit_name_zh: str
@@ -45,7 +48,7 @@ class Zone:
     origin: Origin
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Theme:
     slug: str
     label_zh: str
@@ -56,7 +59,7 @@ class Theme:
     origin: Origin
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Assignment:
     code: str
     theme: str
@@ -64,7 +67,7 @@ class Assignment:
     origin: Origin
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Initiative:
     slug: str
     code: str
@@ -75,7 +78,7 @@ class Initiative:
     origin: Origin
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Named:
     """An agency or a guiding event: a label pair and the notice phrase naming it."""
 
@@ -86,7 +89,7 @@ class Named:
     origin: Origin
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class PolicyDocument:
     slug: str
     number: str
@@ -98,7 +101,7 @@ class PolicyDocument:
     origin: Origin
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Goal:
     slug: str
     document: str
@@ -108,31 +111,31 @@ class Goal:
     origin: Origin
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Division:
     code: str
     name_zh: str
-    name_en: str
-    pinyin: str
+    name_en: str | None = None
+    pinyin: str | None = None
     level: str  # province | prefecture | county
     type: str  # a TYPES value
-    parent_code: str | None
-    wikidata_qid: str | None
+    parent_code: str | None = None
+    wikidata_qid: str | None = None
     origin: Origin
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class ZoneUnit:
     """The reference table's reading of a zone: which division the notice's unit is."""
 
     unit_name_zh: str
     code: str
     province_code: str
-    status: str
+    status: str  # free text that starts with "current" or "abolished"
     origin: Origin
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class DivisionChange:
     code: str
     date: str
@@ -149,7 +152,7 @@ class Sources:
     """Everything the mapping needs, already checked for shape."""
 
     notice: Notice
-    dataset: dict[str, object]
+    dataset: dict[str, Any]
     zones: list[Zone]
     themes: list[Theme]
     assignments: list[Assignment]
@@ -161,386 +164,244 @@ class Sources:
     divisions: list[Division]
     zone_units: list[ZoneUnit]
     changes: list[DivisionChange]
-    files: list[Path]
 
+
+@dataclass(frozen=True)
+class Kind:
+    """What a cell may hold and how it becomes a field value (empty optional cells: None)."""
+
+    name: str
+    valid: Callable[[str], bool]
+    convert: Callable[[str], object] = str
+    optional: bool = False
+
+    @property
+    def maybe(self) -> Kind:
+        return Kind(self.name, self.valid, self.convert, optional=True)
+
+
+CODE = Kind("code", is_division_code)
+SLUG = Kind("slug", is_slug)
+TEXT = Kind("text", lambda v: True)
+YEAR_MONTH = Kind("year-month", is_year_month)
+YEAR = Kind("year", lambda v: v.isdigit() and len(v) == 4)
+QID = Kind("qid", lambda v: v.startswith("Q") and v[1:].isdigit())
+LEVEL = Kind("level", lambda v: v in LEVELS, LEVELS.__getitem__)
+TYPE = Kind("type", lambda v: v in TYPES, TYPES.__getitem__)
+INITIATIVE_KIND = Kind("initiative-kind", lambda v: v in INITIATIVE_KINDS)
+CHANGE_KIND = Kind("change-kind", lambda v: v in CHANGE_KINDS)
+SLUG_LIST = Kind(
+    "slug-list",
+    lambda v: all(is_slug(s.strip()) for s in v.split(";")),
+    lambda v: tuple(s.strip() for s in v.split(";")),
+)
 
 R = TypeVar("R")
 
 
-def _records(rows: list[Row], build: Callable[[Row, Origin], R], checks: dict[str, str]) -> list[R]:
-    """Turn rows into records after checking cells: ``checks`` maps column → kind of value."""
-    problems: list[Problem] = []
-    records: list[R] = []
-    for row in rows:
-        row_problems = [p for column, kind in checks.items() if (p := _check(row, column, kind))]
-        if row_problems:
-            problems.extend(row_problems)
-        else:
-            records.append(build(row, Origin(row.file, row.line)))
-    if problems:
-        raise BuildError(problems)
-    return records
+@dataclass(frozen=True)
+class Table(Generic[R]):
+    """A CSV file under data/ and how its columns fill a record: column → (field, kind)."""
+
+    file: str
+    record: Callable[..., R]
+    columns: dict[str, tuple[str, Kind]]
+
+    def read(self, data_dir: Path) -> list[R]:
+        rows = read_table(data_dir / self.file, f"data/{self.file}", tuple(self.columns))
+        problems = [p for row in rows for p in self._problems(row)]
+        if problems:
+            raise BuildError(problems)
+        return [self._record(row) for row in rows]
+
+    def _problems(self, row: Row) -> list[Problem]:
+        problems = []
+        for column, (_, kind) in self.columns.items():
+            value = row[column]
+            if not value and not kind.optional:
+                problems.append(row.problem("required-value", f"{column} is empty", column))
+            elif value and not kind.valid(value):
+                message = f"{column} is not a valid {kind.name}"
+                problems.append(row.problem(f"{kind.name}-format", message, column))
+        return problems
+
+    def _record(self, row: Row) -> R:
+        fields = {
+            name: kind.convert(row[column]) if row[column] else None
+            for column, (name, kind) in self.columns.items()
+        }
+        return self.record(**fields, origin=Origin(row.file, row.line))
 
 
-VALUE_CHECKS: dict[str, Callable[[str], bool]] = {
-    "code": is_division_code,
-    "slug": is_slug,
-    "year-month": is_year_month,
-    "year": lambda v: v.isdigit() and len(v) == 4,
-    "text": lambda v: True,
-    "qid": lambda v: v.startswith("Q") and v[1:].isdigit(),
-    "level": lambda v: v in LEVELS,
-    "type": lambda v: v in TYPES,
-    "initiative-kind": lambda v: v in INITIATIVE_KINDS,
-    "change-kind": lambda v: v in CHANGE_KINDS,
-}
+def _same(*columns: str, kind: Kind = TEXT) -> dict[str, tuple[str, Kind]]:
+    """Columns named like their fields."""
+    return {column: (column, kind) for column in columns}
 
 
-def _check(row: Row, column: str, kind: str) -> Problem | None:
-    value = row[column]
-    optional = kind.endswith("?")
-    kind = kind.rstrip("?")
-    if not value:
-        return None if optional else row.problem("required-value", f"{column} is empty", column)
-    valid = VALUE_CHECKS[kind](value)
-    return (
-        None if valid else row.problem(f"{kind}-format", f"{column} is not a valid {kind}", column)
-    )
+LABELS = _same("label_zh", "label_en")
+EVIDENCE = {"evidence_phrase": ("evidence", TEXT)}
+
+ZONES = Table(
+    "zones.csv", Zone, {"division_code": ("code", CODE), **_same("unit_name_zh", "task_en")}
+)
+THEMES = Table(
+    "themes.csv",
+    Theme,
+    {
+        "slug": ("slug", SLUG),
+        **LABELS,
+        **_same("definition_zh", "definition_en"),
+        "broader": ("broader", SLUG.maybe),
+    },
+)
+ASSIGNMENTS = Table(
+    "theme_assignments.csv",
+    Assignment,
+    {"division_code": ("code", CODE), "theme": ("theme", SLUG), **EVIDENCE},
+)
+INITIATIVES = Table(
+    "initiatives.csv",
+    Initiative,
+    {
+        "slug": ("slug", SLUG),
+        "division_code": ("code", CODE),
+        "kind": ("kind", INITIATIVE_KIND),
+        **LABELS,
+        **EVIDENCE,
+    },
+)
+AGENCIES = Table("agencies.csv", Named, {"slug": ("slug", SLUG), **LABELS, **EVIDENCE})
+EVENTS = Table("guiding_events.csv", Named, {"slug": ("slug", SLUG), **LABELS, **EVIDENCE})
+DOCUMENTS = Table(
+    "policy_documents.csv",
+    PolicyDocument,
+    {
+        "slug": ("slug", SLUG),
+        **_same("number", "title_zh", "title_en"),
+        "year": ("year", YEAR),
+        "issuers": ("issuers", SLUG_LIST),
+        **EVIDENCE,
+    },
+)
+GOALS = Table(
+    "policy_goals.csv",
+    Goal,
+    {"slug": ("slug", SLUG), "document": ("document", SLUG), **LABELS, **EVIDENCE},
+)
+PROVINCES = Table(
+    "reference/provinces.csv",
+    Division,
+    {
+        "code": ("code", CODE),
+        **_same("name_zh", "name_en", "pinyin"),
+        "type": ("type", TYPE),
+        "level": ("level", LEVEL),
+        "parent_province_code": ("parent_code", CODE.maybe),
+        "wikidata_qid": ("wikidata_qid", QID.maybe),
+    },
+)
+ZONE_DIVISIONS = Table(
+    "reference/divisions.csv",
+    Division,
+    {
+        "division_code": ("code", CODE),
+        "division_name_zh": ("name_zh", TEXT),
+        **_same("name_en", "pinyin"),
+        "division_level": ("level", LEVEL),
+        "division_type": ("type", TYPE),
+        "parent_code": ("parent_code", CODE),
+        "wikidata_qid": ("wikidata_qid", QID.maybe),
+    },
+)
+ZONE_UNITS = Table(
+    "reference/divisions.csv",
+    ZoneUnit,
+    {
+        "zone_name_zh": ("unit_name_zh", TEXT),
+        "division_code": ("code", CODE),
+        "province_code": ("province_code", CODE),
+        "status_2026": ("status", TEXT),
+    },
+)
+EXTRA_DIVISIONS = Table(
+    "extra_divisions.csv",
+    Division,
+    {
+        "code": ("code", CODE),
+        "name_zh": ("name_zh", TEXT),
+        "name_en": ("name_en", TEXT.maybe),
+        "type": ("type", TYPE),
+        "level": ("level", LEVEL),
+        "parent_code": ("parent_code", CODE.maybe),
+        "pinyin": ("pinyin", TEXT.maybe),
+    },
+)
+CHANGES = Table(
+    "division_changes.csv",
+    DivisionChange,
+    {
+        "division_code": ("code", CODE),
+        "date": ("date", YEAR_MONTH),
+        "kind": ("kind", CHANGE_KIND),
+        "successor_code": ("successor", CODE.maybe),
+        **_same("description_zh", "description_en", "source"),
+    },
+)
 
 
 def read_sources(data_dir: Path) -> Sources:
     """Read every input under ``data_dir``; raises BuildError naming file and line on bad input."""
-    files: list[Path] = []
-
-    def table(name: str, columns: tuple[str, ...]) -> list[Row]:
-        files.append(data_dir / name)
-        return read_table(data_dir / name, f"data/{name}", columns)
-
-    files.append(data_dir / NOTICE_FILE)
-    notice = read_notice(data_dir / NOTICE_FILE, f"data/{NOTICE_FILE}")
-    files.append(data_dir / "dataset.toml")
-    dataset = _read_dataset(data_dir / "dataset.toml")
     return Sources(
-        notice=notice,
-        dataset=dataset,
-        zones=_zones(table("zones.csv", ("division_code", "unit_name_zh", "task_en"))),
-        themes=_themes(
-            table(
-                "themes.csv",
-                ("slug", "label_zh", "label_en", "definition_zh", "definition_en", "broader"),
-            )
-        ),
-        assignments=_assignments(
-            table("theme_assignments.csv", ("division_code", "theme", "evidence_phrase"))
-        ),
-        initiatives=_initiatives(
-            table(
-                "initiatives.csv",
-                ("slug", "division_code", "kind", "label_zh", "label_en", "evidence_phrase"),
-            )
-        ),
-        agencies=_named(table("agencies.csv", ("slug", "label_zh", "label_en", "evidence_phrase"))),
-        events=_named(
-            table("guiding_events.csv", ("slug", "label_zh", "label_en", "evidence_phrase"))
-        ),
-        documents=_documents(
-            table(
-                "policy_documents.csv",
-                ("slug", "number", "title_zh", "title_en", "year", "issuers", "evidence_phrase"),
-            )
-        ),
-        goals=_goals(
-            table(
-                "policy_goals.csv", ("slug", "document", "label_zh", "label_en", "evidence_phrase")
-            )
-        ),
-        divisions=_hierarchy(table("reference/provinces.csv", _PROVINCE_COLUMNS))
-        + _zone_divisions(table("reference/divisions.csv", _DIVISION_COLUMNS))
-        + _extra_divisions(
-            table(
-                "extra_divisions.csv",
-                ("code", "name_zh", "name_en", "type", "level", "parent_code", "pinyin"),
-            )
-        ),
-        zone_units=_zone_units(table("reference/divisions.csv", _DIVISION_COLUMNS)),
-        changes=_changes(
-            table(
-                "division_changes.csv",
-                (
-                    "division_code",
-                    "date",
-                    "kind",
-                    "successor_code",
-                    "description_zh",
-                    "description_en",
-                    "source",
-                ),
-            )
-        ),
-        files=sorted(set(files)),
+        notice=read_notice(data_dir / NOTICE_FILE, f"data/{NOTICE_FILE}"),
+        dataset=read_dataset(data_dir / DATASET_FILE),
+        zones=ZONES.read(data_dir),
+        themes=THEMES.read(data_dir),
+        assignments=ASSIGNMENTS.read(data_dir),
+        initiatives=INITIATIVES.read(data_dir),
+        agencies=AGENCIES.read(data_dir),
+        events=EVENTS.read(data_dir),
+        documents=DOCUMENTS.read(data_dir),
+        goals=GOALS.read(data_dir),
+        divisions=[
+            *PROVINCES.read(data_dir),
+            *ZONE_DIVISIONS.read(data_dir),
+            *EXTRA_DIVISIONS.read(data_dir),
+        ],
+        zone_units=ZONE_UNITS.read(data_dir),
+        changes=CHANGES.read(data_dir),
     )
 
 
-def _read_dataset(path: Path) -> dict[str, object]:
+# Keys of dataset.toml, dotted for its tables.
+DATASET_KEYS = (
+    "version",
+    "issued",
+    "modified",
+    "license",
+    "publisher_name",
+    "title.zh",
+    "title.en",
+    "description.zh",
+    "description.en",
+)
+
+
+def read_dataset(path: Path) -> dict[str, Any]:
+    display = f"data/{DATASET_FILE}"
     try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
+        dataset = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError as exc:
-        raise fail("source-present", "required file is missing", file="data/dataset.toml") from exc
-    except tomllib.TOMLDecodeError as exc:
-        raise fail("toml-syntax", str(exc), file="data/dataset.toml") from exc
+        raise fail("source-present", "required file is missing", file=display) from exc
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise fail("toml-syntax", str(exc), file=display) from exc
+    missing = [key for key in DATASET_KEYS if not _lookup(dataset, key)]
+    if missing:
+        raise fail("dataset-field", f"missing or empty: {', '.join(missing)}", file=display)
+    return dataset
 
 
-def _zones(rows: list[Row]) -> list[Zone]:
-    return _records(
-        rows,
-        lambda r, o: Zone(r["division_code"], r["unit_name_zh"], r["task_en"], o),
-        {"division_code": "code", "unit_name_zh": "text", "task_en": "text"},
-    )
-
-
-def _themes(rows: list[Row]) -> list[Theme]:
-    return _records(
-        rows,
-        lambda r, o: Theme(
-            r["slug"],
-            r["label_zh"],
-            r["label_en"],
-            r["definition_zh"],
-            r["definition_en"],
-            r["broader"] or None,
-            o,
-        ),
-        {
-            "slug": "slug",
-            "label_zh": "text",
-            "label_en": "text",
-            "definition_zh": "text",
-            "definition_en": "text",
-            "broader": "slug?",
-        },
-    )
-
-
-def _assignments(rows: list[Row]) -> list[Assignment]:
-    return _records(
-        rows,
-        lambda r, o: Assignment(r["division_code"], r["theme"], r["evidence_phrase"], o),
-        {"division_code": "code", "theme": "slug", "evidence_phrase": "text"},
-    )
-
-
-def _initiatives(rows: list[Row]) -> list[Initiative]:
-    return _records(
-        rows,
-        lambda r, o: Initiative(
-            r["slug"],
-            r["division_code"],
-            r["kind"],
-            r["label_zh"],
-            r["label_en"],
-            r["evidence_phrase"],
-            o,
-        ),
-        {
-            "slug": "slug",
-            "division_code": "code",
-            "kind": "initiative-kind",
-            "label_zh": "text",
-            "label_en": "text",
-            "evidence_phrase": "text",
-        },
-    )
-
-
-def _named(rows: list[Row]) -> list[Named]:
-    return _records(
-        rows,
-        lambda r, o: Named(r["slug"], r["label_zh"], r["label_en"], r["evidence_phrase"], o),
-        {"slug": "slug", "label_zh": "text", "label_en": "text", "evidence_phrase": "text"},
-    )
-
-
-def _documents(rows: list[Row]) -> list[PolicyDocument]:
-    return _records(
-        rows,
-        lambda r, o: PolicyDocument(
-            r["slug"],
-            r["number"],
-            r["title_zh"],
-            r["title_en"],
-            r["year"],
-            tuple(s.strip() for s in r["issuers"].split(";") if s.strip()),
-            r["evidence_phrase"],
-            o,
-        ),
-        {
-            "slug": "slug",
-            "number": "text",
-            "title_zh": "text",
-            "title_en": "text",
-            "year": "year",
-            "issuers": "text",
-            "evidence_phrase": "text",
-        },
-    )
-
-
-def _goals(rows: list[Row]) -> list[Goal]:
-    return _records(
-        rows,
-        lambda r, o: Goal(
-            r["slug"], r["document"], r["label_zh"], r["label_en"], r["evidence_phrase"], o
-        ),
-        {
-            "slug": "slug",
-            "document": "slug",
-            "label_zh": "text",
-            "label_en": "text",
-            "evidence_phrase": "text",
-        },
-    )
-
-
-_PROVINCE_COLUMNS = (
-    "code",
-    "name_zh",
-    "name_en",
-    "type",
-    "level",
-    "parent_province_code",
-    "wikidata_qid",
-    "pinyin",
-)
-_DIVISION_COLUMNS = (
-    "zone_name_zh",
-    "division_code",
-    "division_name_zh",
-    "division_level",
-    "division_type",
-    "parent_code",
-    "province_code",
-    "status_2026",
-    "wikidata_qid",
-    "name_en",
-    "pinyin",
-)
-
-
-def _hierarchy(rows: list[Row]) -> list[Division]:
-    return _records(
-        rows,
-        lambda r, o: Division(
-            r["code"],
-            r["name_zh"],
-            r["name_en"],
-            r["pinyin"],
-            LEVELS[r["level"]],
-            TYPES[r["type"]],
-            r["parent_province_code"] or None,
-            r["wikidata_qid"] or None,
-            o,
-        ),
-        {
-            "code": "code",
-            "name_zh": "text",
-            "name_en": "text",
-            "type": "type",
-            "level": "level",
-            "parent_province_code": "code?",
-            "wikidata_qid": "qid?",
-            "pinyin": "text",
-        },
-    )
-
-
-def _zone_divisions(rows: list[Row]) -> list[Division]:
-    return _records(
-        rows,
-        lambda r, o: Division(
-            r["division_code"],
-            r["division_name_zh"],
-            r["name_en"],
-            r["pinyin"],
-            LEVELS[r["division_level"]],
-            TYPES[r["division_type"]],
-            r["parent_code"],
-            r["wikidata_qid"] or None,
-            o,
-        ),
-        {
-            "division_code": "code",
-            "division_name_zh": "text",
-            "name_en": "text",
-            "pinyin": "text",
-            "division_level": "level",
-            "division_type": "type",
-            "parent_code": "code",
-            "wikidata_qid": "qid?",
-        },
-    )
-
-
-def _zone_units(rows: list[Row]) -> list[ZoneUnit]:
-    return _records(
-        rows,
-        lambda r, o: ZoneUnit(
-            r["zone_name_zh"], r["division_code"], r["province_code"], r["status_2026"], o
-        ),
-        {
-            "zone_name_zh": "text",
-            "division_code": "code",
-            "province_code": "code",
-            "status_2026": "text",
-        },
-    )
-
-
-def _extra_divisions(rows: list[Row]) -> list[Division]:
-    return _records(
-        rows,
-        lambda r, o: Division(
-            r["code"],
-            r["name_zh"],
-            r["name_en"],
-            r["pinyin"],
-            LEVELS[r["level"]],
-            TYPES[r["type"]],
-            r["parent_code"] or None,
-            None,
-            o,
-        ),
-        {
-            "code": "code",
-            "name_zh": "text",
-            "name_en": "text?",
-            "type": "type",
-            "level": "level",
-            "parent_code": "code?",
-            "pinyin": "text?",
-        },
-    )
-
-
-def _changes(rows: list[Row]) -> list[DivisionChange]:
-    return _records(
-        rows,
-        lambda r, o: DivisionChange(
-            r["division_code"],
-            r["date"],
-            r["kind"],
-            r["successor_code"] or None,
-            r["description_zh"],
-            r["description_en"],
-            r["source"],
-            o,
-        ),
-        {
-            "division_code": "code",
-            "date": "year-month",
-            "kind": "change-kind",
-            "successor_code": "code?",
-            "description_zh": "text",
-            "description_en": "text",
-            "source": "text",
-        },
-    )
+def _lookup(table: dict[str, Any], dotted: str) -> object:
+    value: object = table
+    for part in dotted.split("."):
+        value = value.get(part) if isinstance(value, dict) else None
+    return value

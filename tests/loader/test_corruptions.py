@@ -182,6 +182,16 @@ CASES: list[tuple[str, Corruption, list[str]]] = [
         ["data/initiatives.csv:2", "initiative/"],
     ),
     (
+        "abolished-without-change",
+        lambda r: delete_lines(r, "data/division_changes.csv", "330103,"),
+        ["data/reference/divisions.csv:", "division-status", "abolished 2021-04"],
+    ),
+    (
+        "dataset-without-licence",
+        lambda r: replace_once(r, "data/dataset.toml", "license = ", "licence = "),
+        ["data/dataset.toml", "dataset-field", "license"],
+    ),
+    (
         "query-without-header",
         lambda r: replace_once(r, "queries/01-zones-per-province.rq", "# title@en:", "# name@en:"),
         ["queries/01-zones-per-province.rq", "query-header"],
