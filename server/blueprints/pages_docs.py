@@ -18,6 +18,7 @@ from rdflib import Graph
 from werkzeug.wrappers import Response as BaseResponse
 
 from server.blueprints.resources import FORMATS, alternates, negotiate, serialize, split_extension
+from server.describe import display_query
 from server.errors import NotAcceptable, NotFound
 from server.kg import current_kg
 from server.negotiation import TURTLE, Format
@@ -93,7 +94,10 @@ def ontology(ext: str = "") -> BaseResponse:
         "ontology",
         requested,
         "docs/ontology.html",
-        lambda graph, iri: ontology_sections(graph, iri, current_linker()),
+        lambda graph, iri: {
+            **ontology_sections(graph, iri, current_linker()),
+            "query": display_query(current_kg().base_iri + "graph/ontology", "docs_ontology"),
+        },
     )
 
 

@@ -96,7 +96,15 @@ def home() -> Response:
         "province": bar_chart(_bars(per_province, langs), title[0] + " / " + title[1]),
         "theme": bar_chart(_bars(per_theme, langs), " / ".join(text("zones_per_theme"))),
     }
-    return render("ui/home.html", figures=figures, charts=charts)
+    queries = {
+        name: internal_query(query)
+        for name, query in (
+            ("counts", "ui_counts"),
+            ("province", "ui_zones_per_province"),
+            ("theme", "ui_zones_per_theme"),
+        )
+    }
+    return render("ui/home.html", figures=figures, charts=charts, queries=queries)
 
 
 LISTS: dict[str, tuple[str, str, tuple[str, ...], tuple[tuple[str, ...], ...]]] = {

@@ -244,3 +244,30 @@ def test_zone_page_marks_the_initiatives_its_task_names(client, dump):
     marked = set(re.findall(r'<mark class="initiative"[^>]*><a href="([^"]+)"', task.group(1)))
     assert marked
     assert marked <= {"/" + str(i)[len(BASE) :] for i in initiatives}
+
+
+def query_links(html: str) -> list[str]:
+    return re.findall(r'<a href="(/sparql\?query=[^"]+)"', html)
+
+
+@pytest.mark.parametrize(("path", "count"), [("/", 3), ("/ontology", 1)])
+def test_home_and_ontology_pages_show_queries_that_run(client, path, count):
+    links = query_links(page(client, path))
+    assert len(links) == count
+    for link in links:
+        answer = client.get(
+            link.replace("&amp;", "&"),
+            headers={"Accept": "text/turtle, application/sparql-results+json"},
+        )
+        assert answer.status_code == 200
+        assert answer.get_data()
+
+
+def test_ontology_page_query_fetches_the_ontology(client, built_out):
+    link = query_links(page(client, "/ontology"))[0].replace("&amp;", "&")
+    fetched = Graph().parse(
+        data=client.get(link, headers={"Accept": "text/turtle"}).get_data(as_text=True),
+        format="turtle",
+    )
+    published = Graph().parse(built_out / "current" / "ontology.ttl", format="turtle")
+    assert isomorphic(fetched, published)
