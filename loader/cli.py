@@ -62,14 +62,22 @@ def _parser() -> argparse.ArgumentParser:
     p = commands.add_parser("stats", help="print the figures of the built release as JSON")
     p.add_argument("--out", type=Path, help=out_help)
 
-    p = commands.add_parser("serve", help="serve the built release (see `python -m server -h`)")
+    p = commands.add_parser(
+        "serve",
+        help="serve the built release",
+        description="Serve the built release under gunicorn. Every other option (--host, "
+        "--port, --workers, limits…) goes to the server: see `python -m server --help`.",
+    )
     p.add_argument("--out", type=Path, help=out_help)
-    p.add_argument("rest", nargs=argparse.REMAINDER, help="options passed to the server")
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    parser = _parser()
+    args, server_options = parser.parse_known_args(argv)
+    if server_options and args.command != "serve":
+        parser.error(f"unrecognized arguments: {' '.join(server_options)}")
+    args.server_options = server_options
     settings = BuildSettings.from_env()
     if getattr(args, "out", None):
         settings = replace(settings, out_dir=args.out)
@@ -155,8 +163,8 @@ def _stats(args: argparse.Namespace, settings: BuildSettings) -> int:
 
 
 def _serve(args: argparse.Namespace, settings: BuildSettings) -> int:
-    rest = [a for a in args.rest if a != "--"]
-    argv = [sys.executable, "-m", "server", "--out", str(settings.out_dir), *rest]
+    options = [a for a in args.server_options if a != "--"]
+    argv = [sys.executable, "-m", "server", "--out", str(settings.out_dir), *options]
     os.execv(sys.executable, argv)  # noqa: S606 - replaces this process with the server
     return EXIT_OK  # pragma: no cover - execv does not return
 

@@ -3,8 +3,11 @@
 import csv
 import io
 import json
+import socket
 import subprocess
 import sys
+import time
+import urllib.request
 
 import pytest
 
@@ -104,3 +107,47 @@ def test_stats_prints_the_figures(built_out):
     assert result.returncode == 0
     figures = json.loads(result.stdout)
     assert figures["triples"] == sum(figures["graphs"].values())
+
+
+def test_unknown_option_of_another_command_is_a_usage_error(built_out):
+    result = cgkg("stats", "--port", "1", "--out", built_out)
+    assert result.returncode == 2
+    assert "--port" in result.stderr
+
+
+def test_serve_passes_host_port_and_workers_to_the_server(built_out):
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "loader",
+            "serve",
+            "--out",
+            str(built_out),
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--workers",
+            "1",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=2) as answer:
+                    assert answer.status == 200
+                    break
+            except OSError:
+                assert server.poll() is None, "the server exited"
+                assert time.monotonic() < deadline, "the server did not answer in 60 s"
+                time.sleep(0.3)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
