@@ -17,7 +17,6 @@ TRANSLATIONS = "translations"
 ONTOLOGY = "ontology"
 QUERIES = "queries"
 METADATA = "metadata"
-CONTENT_GRAPHS = (NOTICE, DIVISIONS, THEMES, TRANSLATIONS, ONTOLOGY, QUERIES)
 
 
 @dataclass

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from typing import Any
 
 import pyoxigraph as ox
 from rdflib import Graph, Literal, URIRef
@@ -39,9 +40,9 @@ GRAPH_TITLES = {
 
 @dataclass(frozen=True)
 class DatasetInfo:
-    """What ``data/dataset.toml`` says about the dataset, plus the build's own figures."""
+    """What ``data/dataset.toml`` says about the dataset (keys checked when it is read)."""
 
-    settings: dict[str, object]
+    settings: dict[str, Any]
     base_iri: str
 
 
@@ -97,13 +98,12 @@ def describe_dataset(
     return g
 
 
-def _header(g: Graph, iris: Iris, settings: dict[str, object]) -> None:
+def _header(g: Graph, iris: Iris, settings: dict[str, Any]) -> None:
     dataset = iris.dataset
     for cls in (VOID.Dataset, DCAT.Dataset):
         g.add((dataset, RDF.type, cls))
     for key, predicate in (("title", DCTERMS.title), ("description", DCTERMS.description)):
         texts = settings[key]
-        assert isinstance(texts, dict)  # noqa: S101 - checked when dataset.toml is read
         for lang in ("zh", "en"):
             g.add((dataset, predicate, Literal(str(texts[lang]), lang=lang)))
     g.add((dataset, DCTERMS.license, URIRef(str(settings["license"]))))
@@ -112,7 +112,7 @@ def _header(g: Graph, iris: Iris, settings: dict[str, object]) -> None:
     g.add((dataset, DCAT.version, Literal(str(settings["version"]))))
     g.add((dataset, OWL.versionInfo, Literal(str(settings["version"]))))
     for lang in ("zh", "en"):
-        for word in settings.get(f"keywords_{lang}", []):  # type: ignore[attr-defined]
+        for word in settings.get(f"keywords_{lang}", []):
             g.add((dataset, DCAT.keyword, Literal(str(word), lang=lang)))
         note = settings.get(f"source_license_note_{lang}")
         if note:

@@ -40,9 +40,6 @@ class Notice:
     units: tuple[NoticeUnit, ...]
     closing: str
 
-    def task_of(self, unit: str) -> str | None:
-        return next((u.task for u in self.units if u.unit == unit), None)
-
 
 def read_notice(path: Path, display: str) -> Notice:
     """Read and parse the notice at ``path``; ``display`` names it in messages."""

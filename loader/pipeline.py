@@ -21,7 +21,7 @@ from rdflib import Graph
 
 from loader import graphs as g
 from loader.crosscheck import crosscheck
-from loader.dumps import DumpFile, write_dumps, write_file_pair
+from loader.dumps import write_dumps, write_file_pair
 from loader.errors import BuildError
 from loader.manifest import inputs_digest, write_manifest
 from loader.mapping import map_sources
@@ -246,4 +246,4 @@ def _exclusive(out_dir: Path) -> Iterator[None]:
             fcntl.flock(lock, fcntl.LOCK_UN)
 
 
-__all__ = ["BuildResult", "Compiled", "DumpFile", "Timer", "build", "compile_graph"]
+__all__ = ["BuildResult", "Compiled", "Timer", "build", "compile_graph"]
