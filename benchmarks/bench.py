@@ -1,387 +1,235 @@
-"""Benchmark: the queries/ mix against pyoxigraph in process, this endpoint, and Oxigraph server.
+"""Benchmark: our SPARQL endpoint against Oxigraph's own server, side by side, in one run.
 
-    .venv/bin/python benchmarks/bench.py --out build [--duration 5] [--concurrency 1 8]
+    .venv/bin/cgkg build --out /tmp/bench-out
+    .venv/bin/python benchmarks/bench.py --out /tmp/bench-out --duration 5 --json results.json
 
-Targets, measured one after the other in one run on the same release:
+Mixes (benchmarks/bench_mixes.py), each at every ``--concurrency`` (1 and 8):
 
-* ``in-process (disk)``: ``Store.read_only`` + ``query`` + serialization in
-  this process (threads for concurrency > 1); ``in-process (memory)``: the same
-  on an in-memory copy of that store, which is what the endpoint's query
-  processes hold for a release this small (setting ``memory_max_triples``).
-  These are the limits; the endpoint is compared with the one on the same storage.
-* ``endpoint (cached)``: ``python -m server`` under gunicorn with its defaults
-  (time limit, row and byte caps, query processes, concurrency bound, result
-  cache) except the rate limit, raised so that one benchmarking client is not
-  refused.
-* ``endpoint (uncached)``: the same with ``--cache-bytes 0``: every request is
-  parsed, negotiated and evaluated in a query process.
-* ``oxigraph (memory)``: ``oxigraph serve`` on an in-memory store loaded with
-  the same quads; ``oxigraph (disk)``: ``oxigraph serve-read-only`` on a copy
-  of the release's own store. Both with ``--union-default-graph`` and without
-  ``--timeout-s``: Oxigraph 0.5.13 answers most requests with 500 ("Resource
-  temporarily unavailable") at concurrency 8 when a time limit is set, so its
-  fastest working configuration has none.
+* ``examples``: the 17 example queries of queries/ (not the ``*-violation``
+  checks), cycled; repeated, so our result cache answers after warm-up.
+* ``unique``: the same, each request with its own trailing comment line
+  ``# <salt>-<slot>-<n>``: no request is the same twice, no cache helps.
+* ``lookup``: one division by its GB/T 2260 code (``cgkg:divisionCode``), the
+  release's 95 codes cycled, a small SELECT; repeated.
 
-Each HTTP target gets keep-alive connections from :mod:`loadgen` cycling through
-the mix (SELECT/ASK as SPARQL JSON, CONSTRUCT/DESCRIBE as Turtle). Printed:
-requests/s, p50 and p99 latency per target and concurrency, then the ratios
-the targets in docs/benchmarks.md are about.
+Targets (benchmarks/bench_targets.py), all on 127.0.0.1, started together and
+measured in turn cell by cell, so that each ratio compares figures taken
+seconds apart on this noisy machine:
+
+* ours: ``python -m server`` (gunicorn) by default, with its defaults (time
+  limit, row and byte caps, SERVICE policy, cache) except ``--rate-limit-per-s 0``
+  (the load comes from one client) and ``--no-access-log``. ``--server
+  [LABEL=]COMMAND`` replaces it (repeat it to compare several fronts in one
+  run); ``{python}``, ``{out}``, ``{host}`` and ``{port}`` are filled in.
+* ``oxigraph-memory``: ``oxigraph serve`` on an in-memory store loaded with the
+  release's ``dumps/cgkg.nq``; ``oxigraph-disk``: ``oxigraph load`` of that dump,
+  then ``oxigraph serve-read-only``. Both ``--union-default-graph``, no
+  ``--timeout-s`` unless ``--oxigraph-timeout-s`` (Oxigraph 0.5.13 answers most
+  requests with 500 at concurrency 8 when a time limit is set).
+
+Load: wrk with benchmarks/mix.lua (``--client wrk``, the default; ``apt-get
+install -y wrk``), or benchmarks/loadgen.py (``--client python``), which takes
+more CPU per request from the two cores the servers share (see loadgen.py).
+Keep-alive GETs in a closed loop, 1 s warm-up, then ``--duration`` seconds.
+Before timing, every target is checked (benchmarks/bench_checks.py).
+
+Printed: one line per measured run, then a markdown table of requests/s with
+p50 / p99 latency (ms) and errors per mix, concurrency and target, and the
+ratios ours / oxigraph-memory and ours / oxigraph-disk. ``--json`` writes all
+of it, with the machine and versions.
 """
 
 from __future__ import annotations
 
 import argparse
-import importlib.metadata
 import json
-import os
-import platform
-import shutil
-import socket
-import statistics
-import subprocess
+import re
 import sys
 import tempfile
-import threading
 import time
-import urllib.request
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
+from contextlib import ExitStack
 from pathlib import Path
-from urllib.parse import urlencode
+from typing import Any
 
-import pyoxigraph as ox
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))  # loadgen.py is a sibling script
-import loadgen  # type: ignore[import-not-found, unused-ignore]
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # the bench_* modules are siblings
+import bench_checks  # type: ignore[import-not-found, unused-ignore]
+import bench_clients  # type: ignore[import-not-found, unused-ignore]
+import bench_mixes  # type: ignore[import-not-found, unused-ignore]
+import bench_report  # type: ignore[import-not-found, unused-ignore]
+import bench_targets  # type: ignore[import-not-found, unused-ignore]
+from bench_mixes import Mix  # type: ignore[import-not-found, unused-ignore]
+from bench_report import Cell  # type: ignore[import-not-found, unused-ignore]
+from bench_targets import Target  # type: ignore[import-not-found, unused-ignore]
 
 ROOT = Path(__file__).resolve().parents[1]
-ACCEPT = "application/sparql-results+json, text/turtle;q=0.9"
+OX_TARGETS = ("oxigraph-memory", "oxigraph-disk")
 
 
-@dataclass
-class Row:
-    target: str
-    concurrency: int
-    requests: int
-    rps: float
-    p50_ms: float
-    p99_ms: float
-    errors: int
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def mix() -> list[str]:
-    files = sorted(p for p in (ROOT / "queries").glob("*.rq") if not p.stem.endswith("violation"))
-    return [p.read_text(encoding="utf-8") for p in files]
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
-
-
-def summarize(target: str, concurrency: int, result: loadgen.Result) -> Row:
-    lat = result.latencies
-    return Row(
-        target,
-        concurrency,
-        len(lat),
-        len(lat) / result.elapsed if result.elapsed else 0.0,
-        statistics.median(lat) * 1000 if lat else 0.0,
-        percentile(lat, 0.99) * 1000 if lat else 0.0,
-        result.errors,
-    )
-
-
-def wait_until_up(url: str, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(url, timeout=2):
-                return
-        except OSError:
-            time.sleep(0.1)
-    raise RuntimeError(f"{url} did not come up")
-
-
-@contextmanager
-def process(args: list[str], probe: str) -> Iterator[None]:
-    proc = subprocess.Popen(args, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        wait_until_up(probe)
-        yield
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-
-
-def http_requests(path: str, port: int, queries: list[str]) -> list[bytes]:
-    return [
-        (
-            f"GET {path}?{urlencode({'query': q})} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
-            f"Accept: {ACCEPT}\r\nAccept-Encoding: gzip\r\n\r\n"
-        ).encode()
-        for q in queries
-    ]
-
-
-def check_answers(path: str, port: int, queries: list[str]) -> None:
-    """Every query of the mix must succeed on the target before it is timed."""
-    for q in queries:
-        url = f"http://127.0.0.1:{port}{path}?{urlencode({'query': q})}"
-        request = urllib.request.Request(url, headers={"Accept": ACCEPT})
-        with urllib.request.urlopen(request, timeout=30) as response:
-            response.read()
-
-
-REPEAT = 1
-
-
-def median_row(rows: list[Row]) -> Row:
-    """The run with the median throughput (noisy shared machines vary from run to run)."""
-    return sorted(rows, key=lambda r: r.rps)[len(rows) // 2]
-
-
-def measure_http(
-    name: str, path: str, port: int, queries: list[str], levels: list[int], duration: float
-) -> list[Row]:
-    check_answers(path, port, queries)
-    requests = http_requests(path, port, queries)
-    rows = []
-    for concurrency in levels:
-        runs = [
-            summarize(
-                name, concurrency, loadgen.run("127.0.0.1", port, requests, concurrency, duration)
-            )
-            for _ in range(REPEAT)
-        ]
-        rows.append(median_row(runs))
-        print(format_row(rows[-1]), flush=True)
-    return rows
-
-
-def measure_in_process(
-    name: str, store: ox.Store, queries: list[str], levels: list[int], duration: float
-) -> list[Row]:
-
-    def one(query: str) -> None:
-        results = store.query(query, use_default_graph_as_union=True)
-        if isinstance(results, ox.QueryTriples):
-            results.serialize(format=ox.RdfFormat.TURTLE)
-        else:
-            results.serialize(format=ox.QueryResultsFormat.JSON)
-
-    rows = []
-    for concurrency in levels:
-        runs = [_in_process_run(name, one, queries, concurrency, duration) for _ in range(REPEAT)]
-        rows.append(median_row(runs))
-        print(format_row(rows[-1]), flush=True)
-    return rows
-
-
-def _in_process_run(
-    name: str, one: Callable[[str], None], queries: list[str], concurrency: int, duration: float
-) -> Row:
-    latencies: list[list[float]] = [[] for _ in range(concurrency)]
-    measure_from = time.perf_counter() + 1.0
-    stop_at = measure_from + duration
-
-    def worker(slot: int) -> None:
-        i = slot * 3
-        while True:
-            t0 = time.perf_counter()
-            if t0 >= stop_at:
-                return
-            one(queries[i % len(queries)])
-            i += 1
-            if t0 >= measure_from:
-                latencies[slot].append(time.perf_counter() - t0)
-
-    threads = [threading.Thread(target=worker, args=(s,)) for s in range(concurrency)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    result = loadgen.Result(latencies=[x for lat in latencies for x in lat], elapsed=duration)
-    return summarize(name, concurrency, result)
-
-
-def format_row(row: Row) -> str:
-    return (
-        f"{row.target:<22} c={row.concurrency:<3} {row.rps:>9.0f} req/s  "
-        f"p50 {row.p50_ms:>7.3f} ms  p99 {row.p99_ms:>8.3f} ms  "
-        f"n={row.requests:<7} errors={row.errors}"
-    )
-
-
-def dump_quads(store_dir: Path, target: Path) -> None:
-    store = ox.Store.read_only(str(store_dir))
-    store.dump(str(target), ox.RdfFormat.N_QUADS)
-
-
-def load_memory_oxigraph(port: int, nquads: Path) -> None:
-    request = urllib.request.Request(
-        f"http://127.0.0.1:{port}/store",
-        data=nquads.read_bytes(),
-        headers={"Content-Type": "application/n-quads"},
-        method="POST",
-    )
-    with urllib.request.urlopen(request, timeout=60) as response:
-        response.read()
-
-
-def versions() -> dict[str, str]:
-    oxigraph = subprocess.run(
-        [str(Path(sys.executable).parent / "oxigraph"), "--version"],
-        capture_output=True,
-        text=True,
-        check=False,
-    ).stdout.strip()
-    import gunicorn
-
-    cpu = "unknown"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return {
-        "python": platform.python_version(),
-        "pyoxigraph": ox.__version__ if hasattr(ox, "__version__") else "?",
-        "oxigraph": oxigraph,
-        "flask": importlib.metadata.version("flask"),
-        "gunicorn": gunicorn.__version__,
-        "cpu": cpu,
-        "cores": str(os.cpu_count()),
-        "kernel": platform.release(),
-    }
-
-
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument(
-        "--out", type=Path, default=ROOT / "build", help="build folder (cgkg build)"
-    )
-    parser.add_argument("--duration", type=float, default=5.0, help="seconds measured per run")
-    parser.add_argument("--concurrency", type=int, nargs="+", default=[1, 8])
-    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers for the endpoint")
-    parser.add_argument("--json", type=Path, help="also write the rows as JSON here")
-    parser.add_argument(
-        "--repeat", type=int, default=1, help="runs per cell; the median-throughput run is kept"
-    )
-    parser.add_argument(
-        "--targets",
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    p = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
+    p.add_argument("--out", type=Path, default=ROOT / "build", help="build folder (cgkg build)")
+    p.add_argument("--duration", type=int, default=5, help="seconds measured per cell")
+    p.add_argument("--concurrency", type=int, nargs="+", default=[1, 8])
+    p.add_argument(
+        "--mixes",
         nargs="+",
-        default=["in-process", "cached", "uncached", "oxigraph-memory", "oxigraph-disk"],
+        choices=bench_mixes.MIX_NAMES,
+        default=["examples", "unique", "lookup"],
     )
-    args = parser.parse_args()
-    global REPEAT
-    REPEAT = max(1, args.repeat)
-    release = (args.out / "current").resolve()
-    manifest = json.loads((release / "manifest.json").read_text())
-    store_dir = release / manifest["store"]
-    queries = mix()
-    oxigraph = str(Path(sys.executable).parent / "oxigraph")
-    info = versions()
-    print(f"{len(queries)} queries from queries/; release {manifest['build_id']}", end=" ")
-    print(f"({manifest['triples']} triples)")
-    print(", ".join(f"{k} {v}" for k, v in info.items()))
-    rows: list[Row] = []
-    levels = args.concurrency
+    p.add_argument(
+        "--targets", nargs="+", choices=("ours", *OX_TARGETS), default=["ours", *OX_TARGETS]
+    )
+    p.add_argument(
+        "--server",
+        action="append",
+        metavar="[LABEL=]COMMAND",
+        help="command that starts our server; {python} {out} {host} {port} are filled in; "
+        "repeatable (default: ours=" + bench_targets.DEFAULT_SERVER + ")",
+    )
+    p.add_argument("--server-cwd", type=Path, default=ROOT, help="working folder of our server")
+    p.add_argument("--client", choices=("wrk", "python"), default="wrk", help="load generator")
+    p.add_argument("--wrk-threads", type=int, default=1, help="wrk threads (at most concurrency)")
+    p.add_argument("--repeat", type=int, default=1, help="runs per cell; the median is kept")
+    p.add_argument("--oxigraph-timeout-s", type=int, help="pass --timeout-s to Oxigraph")
+    p.add_argument("--json", type=Path, help="also write the results as JSON here")
+    return p.parse_args(argv)
 
-    if "in-process" in args.targets:
-        disk = ox.Store.read_only(str(store_dir))
-        rows += measure_in_process("in-process (disk)", disk, queries, levels, args.duration)
-        memory = ox.Store()
-        memory.bulk_extend(disk.quads_for_pattern(None, None, None, None))
-        rows += measure_in_process("in-process (memory)", memory, queries, levels, args.duration)
 
-    server = [
-        sys.executable,
-        "-m",
-        "server",
-        "--out",
-        str(args.out),
-        "--workers",
-        str(args.workers),
-    ]
-    safety = ["--rate-limit-per-s", "1000000", "--rate-limit-burst", "1000000", "--no-access-log"]
-    for name, extra in (("cached", []), ("uncached", ["--cache-bytes", "0"])):
-        if name not in args.targets:
-            continue
-        port = free_port()
-        with process(
-            [*server, "--port", str(port), *safety, *extra], f"http://127.0.0.1:{port}/health"
-        ):
-            rows += measure_http(
-                f"endpoint ({name})", "/sparql", port, queries, levels, args.duration
+def servers(specs: list[str] | None) -> list[tuple[str, str]]:
+    """``(label, command template)`` for each ``--server``; labels default to ours, ours2..."""
+    found = []
+    for index, spec in enumerate(specs or [bench_targets.DEFAULT_SERVER], 1):
+        match = re.fullmatch(r"([A-Za-z][\w.-]*)=(.+)", spec, flags=re.DOTALL)
+        default = "ours" if index == 1 else f"ours{index}"
+        found.append((match[1], match[2]) if match else (default, spec))
+    labels = [label for label, _ in found]
+    if len(set(labels)) != len(labels) or set(labels) & set(OX_TARGETS):
+        raise SystemExit(f"bench.py: --server labels must be unique and not {OX_TARGETS}")
+    return found
+
+
+def release(out: Path) -> tuple[Path, dict[str, Any]]:
+    """The current release folder of ``out`` and its manifest."""
+    folder = (out / "current").resolve()
+    try:
+        manifest: dict[str, Any] = json.loads((folder / "manifest.json").read_text())
+    except OSError as exc:
+        raise SystemExit(
+            f"bench.py: no release in {out} ({exc}); run cgkg build --out {out}"
+        ) from None
+    return folder, manifest
+
+
+def nquads_dump(folder: Path, manifest: dict[str, Any]) -> Path:
+    for dump in manifest["dumps"]:
+        if dump["path"].endswith(".nq"):
+            return folder / str(dump["path"])
+    raise SystemExit("bench.py: the release has no N-Quads dump")
+
+
+def start_targets(
+    stack: ExitStack, args: argparse.Namespace, store_dir: Path, workdir: Path, nquads: Path
+) -> list[Target]:
+    targets = []
+    if "ours" in args.targets:
+        for label, template in servers(args.server):
+            targets.append(
+                bench_targets.ours(
+                    stack, label, template, args.out.resolve(), workdir, args.server_cwd
+                )
             )
-
+    timeout = args.oxigraph_timeout_s
+    files = bench_targets.dataset_files(store_dir, nquads, workdir)
+    if len(files) > 1:
+        print(f"{nquads.name} lacks graphs of the store: Oxigraph also gets {files[1].name}")
     if "oxigraph-memory" in args.targets:
-        port = free_port()
-        with tempfile.TemporaryDirectory() as tmp:
-            nquads = Path(tmp) / "all.nq"
-            dump_quads(store_dir, nquads)
-            cmd = [oxigraph, "serve", "--bind", f"127.0.0.1:{port}", "--union-default-graph"]
-            with process(cmd, f"http://127.0.0.1:{port}/query?query=ASK%7B%7D"):
-                load_memory_oxigraph(port, nquads)
-                rows += measure_http(
-                    "oxigraph (memory)", "/query", port, queries, levels, args.duration
-                )
-
+        targets.append(bench_targets.oxigraph_memory(stack, files, workdir, timeout))
     if "oxigraph-disk" in args.targets:
-        port = free_port()
-        with tempfile.TemporaryDirectory() as tmp:
-            copy = Path(tmp) / "store"
-            shutil.copytree(store_dir, copy)
-            cmd = [
-                oxigraph,
-                "serve-read-only",
-                "--location",
-                str(copy),
-                "--bind",
-                f"127.0.0.1:{port}",
-                "--union-default-graph",
-            ]
-            with process(cmd, f"http://127.0.0.1:{port}/query?query=ASK%7B%7D"):
-                rows += measure_http(
-                    "oxigraph (disk)", "/query", port, queries, levels, args.duration
-                )
+        targets.append(bench_targets.oxigraph_disk(stack, files, workdir, timeout))
+    return targets
 
+
+def check(targets: list[Target], mixes: list[Mix], triples: int) -> None:
+    answers = {t.name: bench_checks.check_target(t, mixes, triples) for t in targets}
+    for warning in bench_checks.disagreements(answers):
+        print(f"warning: {warning}")
+    print(f"checked: {', '.join(answers)} answer every query of {', '.join(m.name for m in mixes)}")
+
+
+def measure_one(
+    args: argparse.Namespace, target: Target, mix: Mix, conc: int, salt: str, run: int
+) -> Cell:
+    load = bench_clients.Load(
+        port=target.port,
+        targets=tuple(bench_mixes.request_target(target.path, q) for q in mix.queries),
+        unique=mix.unique,
+        salt=salt,
+        concurrency=conc,
+        duration_s=args.duration,
+        client_threads=args.wrk_threads,
+    )
+    if args.client == "wrk":
+        measurement = bench_clients.run_wrk(bench_clients.require_wrk(), load)
+    else:
+        measurement = bench_clients.run_python(load)
+    return Cell(target.name, mix.name, conc, run, measurement)
+
+
+def measure(args: argparse.Namespace, targets: list[Target], mixes: list[Mix]) -> list[Cell]:
+    """Every run: rounds of (mix, concurrency, target), printed as they finish."""
+    stamp = f"{time.time_ns():x}"
+    runs, failed = [], set()
+    for run in range(max(1, args.repeat)):
+        for mix in mixes:
+            for conc in args.concurrency:
+                for index, target in enumerate(targets):
+                    if target.name in failed:
+                        continue
+                    salt = f"{stamp}r{run}t{index}c{conc}"
+                    try:
+                        cell = measure_one(args, target, mix, conc, salt, run)
+                    except (RuntimeError, OSError) as exc:  # e.g. the server died
+                        print(f"{target.name} failed on {mix.name} c={conc}, dropped: {exc}")
+                        failed.add(target.name)
+                        continue
+                    print(bench_report.row_line(cell), flush=True)
+                    runs.append(cell)
+    return runs
+
+
+def kept_cells(runs: list[Cell]) -> list[Cell]:
+    groups: dict[tuple[str, str, int], list[Cell]] = {}
+    for cell in runs:
+        groups.setdefault((cell.target, cell.mix, cell.concurrency), []).append(cell)
+    return [bench_report.median_cell(group) for group in groups.values()]
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    if args.client == "wrk":
+        bench_clients.require_wrk()
+    folder, manifest = release(args.out)
+    store_dir = folder / manifest["store"]
+    mixes = bench_mixes.build_mixes(args.mixes, store_dir)
+    meta: dict[str, Any] = {"release": manifest["build_id"], "triples": manifest["triples"]}
+    meta |= bench_report.machine(args.client)
+    print(", ".join(f"{k} {v}" for k, v in meta.items()))
+    print(", ".join(f"{m.name}: {len(m.queries)} queries" for m in mixes))
+    with tempfile.TemporaryDirectory(prefix="cgkg-bench-") as tmp, ExitStack() as stack:
+        nquads = nquads_dump(folder, manifest)
+        targets = start_targets(stack, args, store_dir, Path(tmp), nquads)
+        check(targets, mixes, manifest["triples"])
+        runs = measure(args, targets, mixes)
+    kept = kept_cells(runs)
+    ours = [t.name for t in targets if t.ours]
     print()
-    by = {(r.target, r.concurrency): r for r in rows}
-    for c in levels:
-        for base_name in ("in-process (memory)", "in-process (disk)"):
-            base = by.get((base_name, c))
-            for r in rows:
-                if r.concurrency != c or base is None or r.target.startswith("in-process"):
-                    continue
-                print(
-                    f"c={c} {r.target:<22} vs {base_name}: throughput {r.rps / base.rps:5.2f}x, "
-                    f"p50 {r.p50_ms - base.p50_ms:+.3f} ms"
-                )
-    for c in levels:
-        for ours in ("endpoint (cached)", "endpoint (uncached)"):
-            for theirs in ("oxigraph (memory)", "oxigraph (disk)"):
-                a, b = by.get((ours, c)), by.get((theirs, c))
-                if a and b:
-                    print(f"c={c} {ours} / {theirs}: {a.rps / b.rps:.2f}x requests/s")
+    print(bench_report.ratio_table(kept, ours))
+    meta |= {"loadavg_after": bench_report.machine(args.client)["loadavg"]}
+    meta |= {"duration_s": args.duration, "repeat": args.repeat, "argv": sys.argv}
+    meta |= {"servers": dict(servers(args.server)), "oxigraph_timeout_s": args.oxigraph_timeout_s}
     if args.json:
-        args.json.write_text(
-            json.dumps({"versions": info, "rows": [r.__dict__ for r in rows]}, indent=1)
-        )
+        bench_report.write_json(args.json, meta, kept, runs)
+        print(f"\nwrote {args.json}")
     return 0
 
 

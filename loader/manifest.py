@@ -22,7 +22,27 @@ def inputs_digest(paths: list[tuple[str, Path]], base_iri: str) -> str:
 
 
 def file_sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+# RocksDB's own lock and informational log: not data, and rewritten by writers.
+_NOT_CONTENT = ("LOCK", "LOG")
+
+
+def release_files(release: Path) -> list[dict[str, object]]:
+    """Every file of the release (but the manifest) with its size and sha256, for the server
+    to verify before it serves the release."""
+    files = []
+    for path in sorted(p for p in release.rglob("*") if p.is_file()):
+        relative = path.relative_to(release).as_posix()
+        if relative == "manifest.json" or path.name.startswith(_NOT_CONTENT):
+            continue
+        files.append({"path": relative, "bytes": path.stat().st_size, "sha256": file_sha256(path)})
+    return files
 
 
 def write_manifest(
@@ -60,6 +80,7 @@ def write_manifest(
             for d in dumps
         ],
         "sources": [{"path": name, "sha256": file_sha256(p)} for name, p in sorted(sources)],
+        "files": release_files(path.parent),
     }
     path.write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     return manifest

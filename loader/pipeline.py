@@ -198,13 +198,35 @@ def _publish(work: Path, release: Path, out_dir: Path) -> Path:
 
 
 def _prune(releases: Path, keep_count: int, keep: Path) -> None:
+    """Delete the oldest releases beyond ``keep_count``, except those a server holds.
+
+    A server holds a shared ``flock`` on the folder of each release it serves
+    (docs/architecture.md); a release whose folder cannot be locked exclusively
+    at once is in use, and stays until a later build finds it free.
+    """
     published = sorted(
         (p for p in releases.iterdir() if not p.name.startswith(".")),
         key=lambda p: p.stat().st_mtime,
         reverse=True,
     )
     for old in [p for p in published if p != keep][max(keep_count - 1, 0) :]:
-        shutil.rmtree(old, ignore_errors=True)
+        _remove_unless_held(old)
+
+
+def _remove_unless_held(release: Path) -> None:
+    try:
+        fd = os.open(release, os.O_RDONLY | os.O_DIRECTORY)
+    except OSError:
+        return
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        # Deleted under the lock: a server that opened the folder meanwhile waits for
+        # its shared lock, then finds the folder gone and looks at `current` again.
+        shutil.rmtree(release, ignore_errors=True)
+    except BlockingIOError:
+        pass  # a server serves it
+    finally:
+        os.close(fd)
 
 
 def _keep_failure_report(out_dir: Path, report: ValidationReport) -> None:

@@ -1,59 +1,106 @@
-"""The application factory.
+"""The application factory: ``create_app(settings)`` builds one WSGI app, one per HTTP worker.
 
-``create_app(settings)`` opens the current release read-only, keeps it on the app
-(``app.extensions["kg"]``, reached through :func:`server.kg.current_kg`), keeps the
-settings (:func:`server.settings.current_settings`), installs the error handlers
-and registers every blueprint listed in :data:`server.blueprints.BLUEPRINTS`.
+It opens the release the server serves, connects to the server's query engine
+(the broker named by ``runtime_dir``, or an engine of its own when there is
+none), makes the :class:`~server.services.Services` every view uses, registers
+the SPARQL, health and web blueprints, and stacks the HTTP wrappers. A request
+travels, outermost first::
+
+    AccessLog → Cors → UrlLimit → RateLimit → CacheHits → Flask
+      Flask: errors.register · blueprints (sparql, graph store, health, web)
+             after_request: compression.compress → conditional.finish
 """
 
 from __future__ import annotations
 
 import atexit
-import time
+import tempfile
+from pathlib import Path
 
 from flask import Flask
 
-from server import errors, http
-from server.answer import ANSWERER_KEY, QueryAnswerer
-from server.blueprints import BLUEPRINTS
-from server.cache import ResponseCache
-from server.kg import EXTENSION_KEY, KnowledgeGraph
-from server.query_pool import POOL_KEY, QueryPool
-from server.settings import SETTINGS_EXTENSION_KEY, ServerSettings
+from server import errors, health
+from server.http import compression, conditional
+from server.http.access_log import AccessLog
+from server.http.cache_hits import CacheHits
+from server.http.cors import Cors
+from server.http.limits import UrlLimit
+from server.http.ratelimit import RateLimit, RateLimiter
+from server.kg import KnowledgeGraph
+from server.release import Lease
+from server.services import EXTENSION_KEY, QueryRunner, ReleaseFollower, Services
+from server.settings import ServerSettings
+from server.sparql import graph_store, views
+from server.sparql.answer import QueryAnswerer
+from server.sparql.cache import ResponseCache
+from server.sparql.description import ServiceDescriber
+from server.sparql.execution.broker import SERVED_FILE, SOCKET_NAME, BrokerClient
+from server.sparql.execution.engine import QueryEngine
+from server.web import BLUEPRINTS
+from server.web.editor import query_page
 
 __all__ = ["create_app"]
 
-STARTED_AT_KEY = "kg_started_at"
+WEB_ROOT = Path(__file__).parent / "web"
+
+
+def _open(settings: ServerSettings) -> tuple[KnowledgeGraph, QueryRunner]:
+    """The release and the query engine: the broker's when the server runs one."""
+    runtime = settings.runtime_path
+    if runtime is not None and (runtime / SOCKET_NAME).exists():
+        served = Path((runtime / SERVED_FILE).read_text(encoding="utf-8").strip())
+        kg = KnowledgeGraph.open(Lease(served), settings.memory_max_triples)
+        timeout_s = settings.query_timeout_s + settings.queue_timeout_s + 30
+        return kg, BrokerClient(runtime / SOCKET_NAME, timeout_s)
+    kg = KnowledgeGraph.open_verified(Lease.current(settings.out_dir), settings.memory_max_triples)
+    engine = QueryEngine(settings, Lease(kg.release_dir))
+    return kg, engine
+
+
+def _services(settings: ServerSettings) -> Services:
+    kg, queries = _open(settings)
+    runtime = settings.runtime_path
+    table = (runtime or Path(tempfile.mkdtemp(prefix="cgkg-"))) / "ratelimit"
+    cache = ResponseCache(settings.cache_bytes)
+    return Services(
+        settings=settings,
+        releases=ReleaseFollower(kg, settings),
+        queries=queries,
+        cache=cache,
+        limiter=RateLimiter(settings.rate_limit_per_s, settings.rate_limit_burst, table),
+        answerer=QueryAnswerer(settings, cache),
+        describer=ServiceDescriber(settings),
+        query_page=query_page,
+    )
+
+
+def _stack(app: Flask, services: Services) -> None:
+    s = services.settings
+    inner = CacheHits(app.wsgi_app, services.cache, s.gzip_min_bytes)
+    limited = UrlLimit(RateLimit(inner, services.limiter, s.trusted_proxies), s.max_url_bytes)
+    front = Cors(limited, s.cors_origin)
+    app.wsgi_app = AccessLog(front, s.trusted_proxies) if s.access_log else front  # type: ignore[method-assign]
 
 
 def create_app(settings: ServerSettings | None = None) -> Flask:
-    """Build the WSGI app over ``settings.out_dir``'s current release.
-
-    Raises :class:`server.kg.ReleaseError` if there is no usable build.
-    """
+    """Build the WSGI app; :class:`~server.release.ReleaseError` if there is no usable build."""
     settings = settings or ServerSettings.from_env()
-    app = Flask("server")
-    app.config["MAX_CONTENT_LENGTH"] = None  # server.protocol enforces its own, clearer limits
-    app.config["JSON_AS_ASCII"] = False
-    app.extensions[SETTINGS_EXTENSION_KEY] = settings
-    kg = KnowledgeGraph.open(settings.release_dir, settings.memory_max_triples)
-    app.extensions[EXTENSION_KEY] = kg
-    pool = QueryPool(
-        kg.release_dir,
-        settings.query_processes,
-        settings.query_timeout_s,
-        settings.queue_timeout_s,
-        settings.memory_max_triples,
-        settings.query_memory_mb,
+    app = Flask(
+        "server",
+        root_path=str(WEB_ROOT),
+        template_folder="templates",
+        static_folder="static",
     )
-    app.extensions[POOL_KEY] = pool
-    atexit.register(pool.close)
-    app.extensions[STARTED_AT_KEY] = time.monotonic()
+    app.config["MAX_CONTENT_LENGTH"] = None  # server.sparql.protocol enforces clearer limits
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]
+    services = _services(settings)
+    app.extensions[EXTENSION_KEY] = services
+    atexit.register(services.close)
     errors.register(app)
-    for blueprint in BLUEPRINTS:
+    for blueprint in (views.bp, graph_store.bp, health.bp, *BLUEPRINTS):
         app.register_blueprint(blueprint)
-    cache = ResponseCache(settings.cache_bytes)
-    answerer = QueryAnswerer(settings, kg, cache, pool)
-    app.extensions[ANSWERER_KEY] = answerer
-    http.install(app, settings, cache, answerer, kg.last_modified)
+    # Flask runs these last-registered first: compress (which may change the ETag), then 304.
+    app.after_request(conditional.finish)
+    app.after_request(lambda r: compression.compress(r, settings.gzip_min_bytes))
+    _stack(app, services)
     return app

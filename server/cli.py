@@ -1,78 +1,124 @@
-"""``python -m server``: serve the current release with gunicorn.
+"""``python -m server``: serve the current release with granian and one query broker.
 
 Flags mirror the settings (:mod:`server.settings`): ``--out DIR``, ``--host``,
 ``--port``, ``--workers`` and one flag per other setting; each flag overrides
-its ``KG_*`` environment variable, which overrides the default. The WSGI server
-is gunicorn, driven programmatically: ``workers`` processes with ``threads``
-threads each, no preloading (every worker opens the store itself, after the
-fork). SIGTERM or SIGINT stops it gracefully: no new connections, requests in
-flight get ``graceful_timeout_s`` to finish. Exit status 2 when there is no
-usable build.
+its ``KG_*`` environment variable, which overrides the default.
+
+What runs:
+
+* the **query broker** (:mod:`server.sparql.execution.broker`), started first: it
+  verifies the release (every file's sha256, the store's triple counts), starts
+  the query processes and shares them, fairly, between all HTTP workers. If the
+  release is missing or damaged it says why and the server exits with status 2.
+  If it dies, it is started again.
+* **granian** (a Rust HTTP server, WSGI interface) with ``workers`` processes of
+  ``threads`` application threads; connections and slow clients are handled in
+  Rust, so a client that sends its headers slowly holds no Python thread, and
+  loses its connection after ``header_timeout_s``.
+
+Signals: SIGTERM or SIGINT stop gracefully (no new connections; requests in
+flight finish, for up to ``graceful_timeout_s``). SIGHUP makes the broker look
+for a newer release at once, and granian replace its workers one by one.
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import logging
+import signal
+import subprocess
 import sys
+import tempfile
+import threading
 from collections.abc import Sequence
-from typing import Any
+from pathlib import Path
 
-from gunicorn.app.base import BaseApplication
+from granian.constants import HTTPModes, Interfaces
+from granian.http import HTTP1Settings
+from granian.log import LogLevels
+from granian.server import MPServer
 
-from server.app import create_app
-from server.kg import Manifest, ReleaseError
-from server.settings import ServerSettings, SettingsError, add_arguments
+from server.settings import ServerSettings, SettingsError, add_arguments, export
 
-__all__ = ["GunicornServer", "gunicorn_options", "main"]
+__all__ = ["Broker", "main", "parser"]
 
 EXIT_OK = 0
 EXIT_USAGE = 2
 
-_ACCESS_FORMAT = "%(message)s"
 _LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+_HEADER_ALLOWANCE = 32 * 1024  # request headers beside the request line, in the read buffer
+
+log = logging.getLogger("server.cli")
 
 
-def gunicorn_options(settings: ServerSettings) -> dict[str, Any]:
-    """The gunicorn configuration for ``settings``."""
-    return {
-        "bind": f"[{settings.host}]:{settings.port}"
-        if ":" in settings.host
-        else f"{settings.host}:{settings.port}",
-        "workers": settings.workers,
-        "worker_class": "gthread",
-        "threads": settings.threads,
-        "graceful_timeout": max(1, round(settings.graceful_timeout_s)),
-        # The arbiter's heartbeat timeout; queries run in threads, so a slow query
-        # never starves the heartbeat, but leave room above the query time limit.
-        "timeout": max(30, int(settings.query_timeout_s * 3)),
-        "keepalive": 5,
-        # Our own limit gives the 414; gunicorn's must be higher (0 means 1 MiB).
-        "limit_request_line": 0,
-        "preload_app": False,
-        "accesslog": None,
-        "errorlog": "-",
-        "loglevel": settings.log_level,
-        "proc_name": "cgkg-server",
-        # Several servers may run on one machine; a shared control socket path would clash.
-        "control_socket_disable": True,
-    }
+class Broker:
+    """The query broker process, started again if it dies while the server runs."""
+
+    def __init__(self) -> None:
+        self._stopping = threading.Event()
+        self.process = self._start()
+
+    @staticmethod
+    def _start() -> subprocess.Popen[bytes]:
+        command = [sys.executable, "-m", "server.sparql.execution.broker"]
+        return subprocess.Popen(command, stdout=subprocess.PIPE)  # noqa: S603 - our own module
+
+    def ready(self) -> bool:
+        """Wait for the broker's ``ready`` line; ``False`` if it exited (it said why)."""
+        stdout = self.process.stdout
+        line = stdout.readline() if stdout is not None else b""
+        return line.strip() == b"ready"
+
+    def supervise(self) -> None:
+        """Start the broker again whenever it exits, until :meth:`stop`."""
+        while not self._stopping.is_set():
+            code = self.process.wait()
+            if self._stopping.is_set():
+                return
+            log.error("the query broker exited with status %s; starting it again", code)
+            self.process = self._start()
+            if not self.ready():
+                self._stopping.wait(1.0)
+
+    def signal(self, signum: int) -> None:
+        self.process.send_signal(signum)
+
+    def stop(self) -> None:
+        self._stopping.set()
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
 
 
-class GunicornServer(BaseApplication):  # type: ignore[misc]
-    """gunicorn running :func:`server.create_app` in each worker."""
-
-    def __init__(self, settings: ServerSettings) -> None:
-        self._settings = settings
-        super().__init__()
-
-    def load_config(self) -> None:
-        for key, value in gunicorn_options(self._settings).items():
-            self.cfg.set(key, value)
-
-    def load(self) -> Any:
-        _configure_logging(self._settings)
-        return create_app(self._settings)
+def granian_server(settings: ServerSettings) -> MPServer:
+    """granian, configured from ``settings``, running :func:`server.app.create_app`."""
+    return MPServer(
+        "server.app:create_app",
+        address=settings.host,
+        port=settings.port,
+        interface=Interfaces.WSGI,
+        factory=True,
+        workers=settings.workers,
+        blocking_threads=settings.threads,
+        http=HTTPModes.http1,
+        websockets=False,
+        http1_settings=HTTP1Settings(
+            header_read_timeout=int(min(60.0, settings.header_timeout_s) * 1000),
+            keep_alive=True,
+            max_buffer_size=max(8192, settings.max_url_bytes + _HEADER_ALLOWANCE),
+        ),
+        log_enabled=True,
+        log_level=LogLevels(settings.log_level),
+        log_access=False,
+        respawn_failed_workers=True,
+        respawn_interval=1.0,
+        workers_kill_timeout=max(1, round(settings.graceful_timeout_s)),
+        process_name=None,
+    )
 
 
 def _configure_logging(settings: ServerSettings) -> None:
@@ -87,7 +133,7 @@ def _configure_logging(settings: ServerSettings) -> None:
     access.propagate = False
     if not access.handlers:
         handler = logging.StreamHandler(sys.stdout)
-        handler.setFormatter(logging.Formatter(_ACCESS_FORMAT))
+        handler.setFormatter(logging.Formatter("%(message)s"))
         access.addHandler(handler)
     access.setLevel(logging.INFO)
 
@@ -103,6 +149,23 @@ def parser() -> argparse.ArgumentParser:
     return p
 
 
+def serve(settings: ServerSettings) -> int:
+    """Run the broker and granian over ``settings`` (with its runtime folder) until stopped."""
+    export(settings)  # the broker and granian's workers read these
+    broker = Broker()
+    if not broker.ready():
+        broker.process.wait()
+        return EXIT_USAGE
+    threading.Thread(target=broker.supervise, daemon=True, name="broker").start()
+    server = granian_server(settings)
+    server.on_reload(lambda: broker.signal(signal.SIGHUP))
+    try:
+        server.serve()
+    finally:
+        broker.stop()
+    return EXIT_OK
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
@@ -110,10 +173,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SettingsError as exc:
         sys.stderr.write(f"error: {exc}\n")
         return EXIT_USAGE
-    try:
-        Manifest.load(settings.release_dir / "manifest.json")
-    except ReleaseError as exc:
-        sys.stderr.write(f"error: {exc}\n")
-        return EXIT_USAGE
-    GunicornServer(settings).run()
-    return EXIT_OK
+    _configure_logging(settings)
+    if settings.runtime_dir:
+        Path(settings.runtime_dir).mkdir(parents=True, exist_ok=True)
+        return serve(settings)
+    with tempfile.TemporaryDirectory(prefix="cgkg-run-") as runtime:
+        return serve(dataclasses.replace(settings, runtime_dir=runtime))

@@ -25,8 +25,8 @@ error Flask raises, and any unexpected exception, which is logged) into a
 response with the same fields: ``status``, ``error`` (the reason phrase) and
 ``message`` (one or two human sentences). The body is plain text by default,
 JSON when the client prefers ``application/json``, HTML when it prefers
-``text/html``. :func:`error_response` builds that response outside Flask's
-dispatch, for the WSGI fast path.
+``text/html``. Outside Flask's dispatch (the WSGI wrappers of
+:mod:`server.http`), :func:`wsgi_error` sends the same response.
 """
 
 from __future__ import annotations
@@ -34,13 +34,17 @@ from __future__ import annotations
 import html
 import json
 import logging
+from collections.abc import Iterable
 from http import HTTPStatus
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask import Flask, Response, request
 from werkzeug.exceptions import HTTPException
 
-from server.negotiation import best_media_type
+from server.sparql.formats import best_media_type
+
+if TYPE_CHECKING:
+    from _typeshed.wsgi import StartResponse, WSGIEnvironment
 
 __all__ = [
     "BadGateway",
@@ -63,6 +67,7 @@ __all__ = [
     "error_body",
     "error_response",
     "register",
+    "wsgi_error",
 ]
 
 log = logging.getLogger("server.errors")
@@ -186,6 +191,28 @@ def error_body(status: int, message: str, accept: str | None) -> tuple[bytes, st
         )
         return page.encode(), "text/html; charset=utf-8"
     return f"{status} {reason}: {message}\n".encode(), "text/plain; charset=utf-8"
+
+
+def wsgi_error(
+    environ: WSGIEnvironment,
+    start_response: StartResponse,
+    status: int,
+    message: str,
+    headers: Iterable[tuple[str, str]] = (),
+) -> Iterable[bytes]:
+    """Send the error response from WSGI code that runs before or around Flask."""
+    body, content_type = error_body(status, message, environ.get("HTTP_ACCEPT"))
+    start_response(
+        f"{status} {_reason(status)}",
+        [
+            ("Content-Type", content_type),
+            ("Content-Length", str(len(body))),
+            ("Cache-Control", "no-store"),
+            ("Vary", "Accept"),
+            *headers,
+        ],
+    )
+    return [b"" if environ.get("REQUEST_METHOD") == "HEAD" else body]
 
 
 def error_response(

@@ -2,35 +2,27 @@
 
 :class:`KnowledgeGraph` owns the pyoxigraph ``Store`` (opened with
 ``Store.read_only``) and the release's ``manifest.json``; it is the only module
-that touches the store. Views reach the app's instance through
-:func:`current_kg`; queries sent by clients do not run here but in killable
-query processes (:mod:`server.query_pool`), which open their own
-:class:`KnowledgeGraph`.
+that touches the store. The server holds one per process
+(:class:`server.services.Services`); queries sent by clients do not run in the
+HTTP worker but in killable query processes (:mod:`server.sparql.execution`),
+which open their own :class:`KnowledgeGraph`. Trusted queries of the server's
+own live in ``.rq`` files beside the package that runs them (:func:`query_file`).
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 import pyoxigraph as ox
-from flask import current_app
 
-__all__ = [
-    "KnowledgeGraph",
-    "Manifest",
-    "QueryResults",
-    "ReleaseError",
-    "Term",
-    "current_kg",
-    "internal_query",
-]
+from server.release import Lease, Manifest, ReleaseError, verify
+
+__all__ = ["KnowledgeGraph", "QueryResults", "Term", "query_file"]
 
 QueryResults = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
 """What :meth:`KnowledgeGraph.query` returns, by query form."""
@@ -38,85 +30,29 @@ QueryResults = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
 Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 """A value that can be bound to a query variable."""
 
-EXTENSION_KEY = "kg"
-
-
-class ReleaseError(RuntimeError):
-    """The release folder is missing, incomplete, or its manifest cannot be read."""
-
-
-@dataclass(frozen=True, slots=True)
-class Manifest:
-    """The fields of ``manifest.json`` the server relies on (docs/architecture.md)."""
-
-    build_id: str
-    dataset_version: str
-    built_at: datetime
-    base_iri: str
-    dataset_iri: str
-    license: str
-    triples: int
-    graphs: Mapping[str, int]
-    prefixes: Mapping[str, str]
-    store: str
-    ontology: str
-    shapes: str
-    void: str
-    dumps: tuple[Mapping[str, Any], ...]
-    raw: Mapping[str, Any]
-
-    @classmethod
-    def load(cls, path: Path) -> Manifest:
-        """Read and check a ``manifest.json``; :class:`ReleaseError` if it is unusable."""
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-            built_at = datetime.fromisoformat(str(data["built_at"]).replace("Z", "+00:00"))
-            if built_at.tzinfo is None:
-                built_at = built_at.replace(tzinfo=UTC)
-            return cls(
-                build_id=str(data["build_id"]),
-                dataset_version=str(data.get("dataset_version", "")),
-                built_at=built_at,
-                base_iri=str(data["base_iri"]),
-                dataset_iri=str(data.get("dataset_iri", str(data["base_iri"]) + "dataset")),
-                license=str(data.get("license", "")),
-                triples=int(data["triples"]),
-                graphs={str(k): int(v) for k, v in data["graphs"].items()},
-                prefixes={str(k): str(v) for k, v in data.get("prefixes", {}).items()},
-                store=str(data.get("store", "store")),
-                ontology=str(data.get("ontology", "ontology.ttl")),
-                shapes=str(data.get("shapes", "shapes.ttl")),
-                void=str(data.get("void", "dumps/void.ttl")),
-                dumps=tuple(data.get("dumps", ())),
-                raw=data,
-            )
-        except FileNotFoundError:
-            raise ReleaseError(
-                f"no build found: {path} does not exist (run `cgkg build` first)"
-            ) from None
-        except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
-            raise ReleaseError(f"unreadable manifest {path}: {exc!r}") from None
-
 
 class KnowledgeGraph:
     """A published release: its manifest and its store, read-only."""
 
-    def __init__(self, release_dir: Path, manifest: Manifest, store: ox.Store) -> None:
+    def __init__(
+        self, release_dir: Path, manifest: Manifest, store: ox.Store, lease: Lease | None = None
+    ) -> None:
         self.release_dir = release_dir
         self.manifest = manifest
         self._store = store
+        self._lease = lease
         self._graph_names = frozenset(manifest.graphs)
 
     @classmethod
-    def open(cls, release_dir: Path, memory_max_triples: int = 0) -> KnowledgeGraph:
-        """Open the release in ``release_dir`` (``<out>/current`` resolved by the caller).
+    def open(cls, lease: Lease, memory_max_triples: int = 0) -> KnowledgeGraph:
+        """Open the leased release read-only; :meth:`close` ends the lease.
 
-        The store is opened read-only; when the release has at most
-        ``memory_max_triples`` triples, its quads are then copied into an
-        in-memory store, which answers queries several times faster. The data
-        never changes, so the copy is exact for the life of the process.
+        When the release has at most ``memory_max_triples`` triples, its quads
+        are copied from the read-only store into an in-memory store, which
+        answers queries several times faster. The data never changes, so the
+        copy is exact for the life of the process.
         """
-        release_dir = release_dir.resolve()
+        release_dir = lease.release_dir
         manifest = Manifest.load(release_dir / "manifest.json")
         store_dir = release_dir / manifest.store
         try:
@@ -127,7 +63,38 @@ class KnowledgeGraph:
                 store = memory
         except OSError as exc:
             raise ReleaseError(f"cannot open the store {store_dir}: {exc}") from None
-        return cls(release_dir, manifest, store)
+        return cls(release_dir, manifest, store, lease)
+
+    @classmethod
+    def open_verified(cls, lease: Lease, memory_max_triples: int = 0) -> KnowledgeGraph:
+        """:meth:`open`, once every file the manifest lists has been checked, and check
+        that the store holds what the manifest counts; :class:`ReleaseError` if not."""
+        verify(lease.release_dir)
+        kg = cls.open(lease, memory_max_triples)
+        kg.check_store()
+        return kg
+
+    def check_store(self) -> None:
+        """Raise :class:`ReleaseError` unless the store holds the triples the manifest counts."""
+        counts: dict[str, int] = {}
+        try:
+            for quad in self._store.quads_for_pattern(None, None, None, None):
+                name = quad.graph_name
+                key = name.value if isinstance(name, ox.NamedNode) else ""
+                counts[key] = counts.get(key, 0) + 1
+        except (OSError, RuntimeError, ValueError) as exc:
+            raise ReleaseError(f"the store of {self.release_dir} cannot be read: {exc}") from None
+        expected = {name: count for name, count in self.manifest.graphs.items() if count}
+        if counts != expected:
+            raise ReleaseError(
+                f"the store of {self.release_dir} does not hold the triples its manifest counts"
+            )
+
+    def close(self) -> None:
+        """Let the release go: a later build may delete it."""
+        if self._lease is not None:
+            self._lease.close()
+            self._lease = None
 
     # -- identity of the data --------------------------------------------------------
 
@@ -238,21 +205,8 @@ class KnowledgeGraph:
             raise TypeError("construct() needs a CONSTRUCT or DESCRIBE query")
         return list(results)
 
-    def describe(self, iri: str) -> list[ox.Triple]:
-        """The triples about ``iri``: as subject in any graph, plus those naming it as object."""
-        return self.construct(internal_query("describe"), {"resource": ox.NamedNode(iri)})
-
-    def exists(self, iri: str) -> bool:
-        """Whether ``iri`` occurs as a subject anywhere in the store."""
-        return self.ask(internal_query("exists"), {"resource": ox.NamedNode(iri)})
-
 
 @cache
-def internal_query(name: str) -> str:
-    """The text of ``server/internal_queries/<name>.rq``."""
-    return (resources.files("server") / "internal_queries" / f"{name}.rq").read_text("utf-8")
-
-
-def current_kg() -> KnowledgeGraph:
-    """The knowledge graph of the running app (inside a request or app context)."""
-    return cast(KnowledgeGraph, current_app.extensions[EXTENSION_KEY])
+def query_file(package: str, name: str) -> str:
+    """The text of ``<package>/queries/<name>.rq``: ``query_file("server.web", "ui_zones")``."""
+    return (resources.files(package) / "queries" / f"{name}.rq").read_text("utf-8")

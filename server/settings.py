@@ -22,13 +22,12 @@ __all__ = [
     "ServerSettings",
     "SettingsError",
     "add_arguments",
-    "current_settings",
     "describe",
+    "export",
     "query_process_environment",
 ]
 
 ENV_PREFIX = "KG_"
-SETTINGS_EXTENSION_KEY = "kg_settings"
 
 
 class SettingsError(ValueError):
@@ -49,11 +48,21 @@ class ServerSettings:
     )
     host: str = field(default="127.0.0.1", metadata=_help("Interface to listen on."))
     port: int = field(default=8000, metadata=_help("TCP port to listen on."))
-    workers: int = field(
-        default=2,
-        metadata=_help("HTTP worker processes (gunicorn); each has its own query processes."),
+    workers: int = field(default=2, metadata=_help("HTTP worker processes (granian)."))
+    threads: int = field(
+        default=8,
+        metadata=_help(
+            "Threads per HTTP worker that run the application; each request holds one "
+            "while a view runs (a query waiting for its answer too)."
+        ),
     )
-    threads: int = field(default=8, metadata=_help("Request threads per HTTP worker process."))
+    header_timeout_s: float = field(
+        default=10.0,
+        metadata=_help(
+            "How long a client may take to send its request headers before the connection "
+            "is closed (slow clients cost no thread meanwhile)."
+        ),
+    )
     public_url: str = field(
         default="",
         metadata=_help(
@@ -80,8 +89,28 @@ class ServerSettings:
         ),
     )
     query_processes: int = field(
+        default=4,
+        metadata=_help(
+            "Query processes of the whole server, shared by every HTTP worker: the "
+            "queries evaluated at once."
+        ),
+    )
+    client_max_queries: int = field(
         default=2,
-        metadata=_help("Query processes per HTTP worker; bounds the queries evaluated at once."),
+        metadata=_help("Queries one client (address) may have running at once."),
+    )
+    client_max_waiting: int = field(
+        default=8,
+        metadata=_help(
+            "Queries one client may have waiting for a query process; more are refused "
+            "with 503 at once."
+        ),
+    )
+    queue_size: int = field(
+        default=64,
+        metadata=_help(
+            "Queries all clients together may have waiting; more are refused with 503 at once."
+        ),
     )
     query_memory_mb: int = field(
         default=4096,
@@ -95,6 +124,21 @@ class ServerSettings:
         metadata=_help(
             "How long a query may wait for a free query process before the server "
             "answers 503 with Retry-After."
+        ),
+    )
+    release_check_s: float = field(
+        default=2.0,
+        metadata=_help(
+            "How often the server looks at `current` for a newer release to switch to "
+            "(it also looks on SIGHUP); 0: only on SIGHUP."
+        ),
+    )
+    runtime_dir: str = field(
+        default="",
+        metadata=_help(
+            "Folder for the running server's query-engine socket and shared tables; "
+            "`cgkg serve` makes a fresh one when empty. Empty in an app made directly "
+            "(tests, WSGI embedding): the app runs its own query engine."
         ),
     )
     max_result_rows: int = field(
@@ -126,8 +170,8 @@ class ServerSettings:
     rate_limit_per_s: float = field(
         default=20.0,
         metadata=_help(
-            "Requests per second allowed per client address (token bucket, per HTTP "
-            "worker); 0 disables. Over the limit the server answers 429 with Retry-After."
+            "Requests per second allowed per client address (token bucket shared by all "
+            "HTTP workers); 0 disables. Over the limit the server answers 429 with Retry-After."
         ),
     )
     rate_limit_burst: int = field(
@@ -143,7 +187,7 @@ class ServerSettings:
     )
     cache_bytes: int = field(
         default=64 * 1024 * 1024,
-        metadata=_help("Memory for cached results per HTTP worker, in bytes; 0 disables it."),
+        metadata=_help("Memory for cached results in each HTTP worker, in bytes; 0 disables it."),
     )
     cache_max_age_s: int = field(
         default=300,
@@ -169,7 +213,14 @@ class ServerSettings:
     )
 
     def __post_init__(self) -> None:
-        for name in ("port", "workers", "threads", "query_processes"):
+        for name in (
+            "port",
+            "workers",
+            "threads",
+            "query_processes",
+            "client_max_queries",
+            "queue_size",
+        ):
             if getattr(self, name) < 1:
                 raise SettingsError(f"{name} must be at least 1")
         for name in (
@@ -179,6 +230,7 @@ class ServerSettings:
             "max_result_bytes",
             "max_query_bytes",
             "max_url_bytes",
+            "header_timeout_s",
         ):
             if getattr(self, name) <= 0:
                 raise SettingsError(f"{name} must be positive")
@@ -188,9 +240,9 @@ class ServerSettings:
     # -- derived paths -------------------------------------------------------------
 
     @property
-    def release_dir(self) -> Path:
-        """The folder of the release being served (``<out_dir>/current``, resolved)."""
-        return (self.out_dir / "current").resolve()
+    def runtime_path(self) -> Path | None:
+        """:attr:`runtime_dir` as a path, ``None`` when the app runs its own engine."""
+        return Path(self.runtime_dir) if self.runtime_dir else None
 
     # -- sources of values ---------------------------------------------------------
 
@@ -214,17 +266,23 @@ class ServerSettings:
         }
         return dataclasses.replace(self, **given)
 
-    def as_dict(self) -> dict[str, Any]:
-        """Plain values (paths as strings, tuples as lists), e.g. for logging."""
-        out: dict[str, Any] = {}
+    def to_environ(self) -> dict[str, str]:
+        """``KG_*`` variables that give exactly these settings to :meth:`from_env` in a
+        child process (the query engine, each HTTP worker)."""
+        out = {}
         for f in dataclasses.fields(self):
             value = getattr(self, f.name)
-            if isinstance(value, Path):
-                value = str(value)
-            elif isinstance(value, tuple):
-                value = list(value)
-            out[f.name] = value
+            if isinstance(value, tuple):
+                value = ",".join(value)
+            elif isinstance(value, bool):
+                value = "true" if value else "false"
+            out[ENV_PREFIX + f.name.upper()] = str(value)
         return out
+
+
+def export(settings: ServerSettings) -> None:
+    """Put ``settings`` into this process's environment, for the processes it starts."""
+    os.environ.update(settings.to_environ())
 
 
 def describe() -> Iterator[tuple[str, str, Any, str]]:
@@ -301,11 +359,3 @@ def query_process_environment() -> dict[str, str]:
     A query that runs out of memory aborts its process; one line in the log says so.
     """
     return {**os.environ, "RUST_BACKTRACE": "0"}
-
-
-def current_settings() -> ServerSettings:
-    """The settings of the running app (inside a request or app context)."""
-    from flask import current_app  # keeps this module free of Flask at import
-
-    settings: ServerSettings = current_app.extensions[SETTINGS_EXTENSION_KEY]
-    return settings

@@ -1,7 +1,9 @@
 """The whole build: what it publishes, that it is deterministic, that dumps read back."""
 
+import fcntl
 import hashlib
 import json
+import os
 
 import pyoxigraph as ox
 import pytest
@@ -9,7 +11,7 @@ from rdflib import Dataset, Graph
 from rdflib.compare import isomorphic
 
 from loader.dumps import FORMATS
-from loader.pipeline import build
+from loader.pipeline import _prune, build
 from loader.settings import BuildSettings
 
 CGKG = "https://w3id.org/cgkg/ontology#"
@@ -129,3 +131,27 @@ def test_two_builds_give_byte_identical_dumps(release_dir, tmp_path):
 def test_current_points_at_the_published_release(built_out, release_dir):
     assert (built_out / "current").resolve() == release_dir.resolve()
     assert not [p for p in (built_out / "releases").iterdir() if p.name.startswith(".tmp")]
+
+
+def _release(releases, name, age):
+    folder = releases / name
+    folder.mkdir(parents=True)
+    os.utime(folder, (age, age))
+    return folder
+
+
+def test_old_releases_beyond_the_count_are_deleted(tmp_path):
+    old, new = _release(tmp_path, "old", 1_000), _release(tmp_path, "new", 2_000)
+    _prune(tmp_path, 1, keep=new)
+    assert (old.exists(), new.exists()) == (False, True)
+
+
+def test_a_release_a_server_holds_is_kept_until_it_lets_go(tmp_path):
+    old, new = _release(tmp_path, "old", 1_000), _release(tmp_path, "new", 2_000)
+    lease = os.open(old, os.O_RDONLY | os.O_DIRECTORY)
+    fcntl.flock(lease, fcntl.LOCK_SH)  # what a serving process holds (docs/architecture.md)
+    _prune(tmp_path, 1, keep=new)
+    kept = old.exists()
+    os.close(lease)
+    _prune(tmp_path, 1, keep=new)
+    assert (kept, old.exists()) == (True, False)

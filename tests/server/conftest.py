@@ -4,10 +4,11 @@
 * ``server_settings``, ``app``, ``client``: the Flask app over that release, in process,
   with its query processes; one app per session, since the data is read-only.
 * ``make_app``: an app with other settings, closed after the test.
+* ``kg``: that release opened as the server opens it (leased, read-only).
 * ``make_release``: a small release built by hand from quads, shaped like the
   loader's (manifest.json, store/, dumps/), for cases the real data cannot give.
-* ``start_server``: ``python -m server`` (gunicorn) on a free port of 127.0.0.1,
-  stopped with SIGTERM after the test session or module.
+* ``start_server``: ``python -m server`` (granian and its query broker) on a free
+  port of 127.0.0.1, stopped with SIGTERM after the test session or module.
 """
 
 from __future__ import annotations
@@ -23,6 +24,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from server import create_app
+from server.kg import KnowledgeGraph
+from server.release import Lease
 from server.settings import ServerSettings
 from tests.server.support import LiveServer, close_app, launch, write_release
 
@@ -36,6 +39,13 @@ def server_settings(built_out: Path) -> ServerSettings:
         query_timeout_s=10,
         access_log=False,
     )
+
+
+@pytest.fixture(scope="session")
+def kg(built_out: Path) -> Iterator[KnowledgeGraph]:
+    graph = KnowledgeGraph.open(Lease.current(built_out))
+    yield graph
+    graph.close()
 
 
 @pytest.fixture(scope="session")
@@ -91,5 +101,6 @@ def start_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[
 
 @pytest.fixture(scope="session")
 def live_server(start_server: Callable[..., LiveServer], built_out: Path) -> LiveServer:
-    """gunicorn over the real data with the default limits, except no rate limit."""
+    """The production server over the real data with the default limits, except no rate
+    limit."""
     return start_server(built_out, "--workers", "2", "--rate-limit-per-s", "0")

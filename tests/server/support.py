@@ -18,7 +18,7 @@ from typing import Any
 import pyoxigraph as ox
 from flask import Flask
 
-from server.query_pool import POOL_KEY, QueryPool
+from server.services import EXTENSION_KEY, Services
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
@@ -30,8 +30,8 @@ def free_port() -> int:
 
 
 def close_app(app: Flask) -> None:
-    pool: QueryPool = app.extensions[POOL_KEY]
-    pool.close()
+    services: Services = app.extensions[EXTENSION_KEY]
+    services.close()
 
 
 def write_release(out_dir: Path, quads: list[ox.Quad], build_id: str = "0123456789abcdef") -> Path:

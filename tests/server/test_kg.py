@@ -1,4 +1,5 @@
-"""KnowledgeGraph: the manifest, the graphs, and the trusted-query helpers views use."""
+"""KnowledgeGraph: the manifest, the graphs, the trusted-query helpers views use, and the
+checks a release must pass before it is served."""
 
 from __future__ import annotations
 
@@ -8,15 +9,10 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from server.kg import KnowledgeGraph, Manifest, ReleaseError, internal_query
+from server.kg import KnowledgeGraph, query_file
+from server.release import Lease, Manifest, ReleaseError
 
 ZONE = "https://w3id.org/cgkg/zone/2015/110102"
-
-
-@pytest.fixture(scope="module")
-def kg(built_out: Path) -> KnowledgeGraph:
-    return KnowledgeGraph.open(built_out / "current")
-
 
 def test_manifest_fields_come_from_the_release(kg: KnowledgeGraph, built_out: Path) -> None:
     raw = json.loads((built_out / "current" / "manifest.json").read_text())
@@ -45,17 +41,8 @@ def test_substitutions_bind_values_without_pasting_text(kg: KnowledgeGraph) -> N
     assert [row["s"] for row in rows] == [ox.NamedNode(ZONE)]
 
 
-def test_describe_has_what_the_resource_says(kg: KnowledgeGraph) -> None:
-    subjects = {t.subject for t in kg.describe(ZONE)}
-    assert ox.NamedNode(ZONE) in subjects
-
-
-def test_exists_tells_known_from_unknown(kg: KnowledgeGraph) -> None:
-    assert (kg.exists(ZONE), kg.exists(ZONE + "-nope")) == (True, False)
-
-
-def test_internal_queries_are_read_from_files() -> None:
-    assert "?resource" in internal_query("describe")
+def test_trusted_queries_are_read_from_their_packages_files() -> None:
+    assert "?resource" in query_file("server.web", "resource_describe")
 
 
 def test_unreadable_manifest_is_a_release_error(tmp_path: Path) -> None:
@@ -68,4 +55,4 @@ def test_missing_store_is_a_release_error(tmp_path: Path, built_out: Path) -> No
     manifest = (built_out / "current" / "manifest.json").read_text(encoding="utf-8")
     (tmp_path / "manifest.json").write_text(manifest, encoding="utf-8")
     with pytest.raises(ReleaseError, match="cannot open the store"):
-        KnowledgeGraph.open(tmp_path)
+        KnowledgeGraph.open(Lease(tmp_path))

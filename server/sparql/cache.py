@@ -1,0 +1,108 @@
+"""Ready-made responses for repeated requests, kept in memory.
+
+The data only changes with a new build, so a query's answer can be reused
+until then. :class:`ResponseCache` is a thread-safe LRU map bounded by the total
+size of the bodies it holds. Keys are chosen by the callers
+(:class:`server.sparql.answer.QueryAnswerer`): the build id, the query text,
+the dataset and the negotiated formats; and the raw request (path, query
+string, ``Accept``), so that :mod:`server.http.cache_hits` answers a repeated
+GET before any parsing.
+
+The cache belongs to one HTTP worker process: each worker fills its own, which
+costs up to ``cache_bytes`` of memory per worker (docs/server.md).
+"""
+
+from __future__ import annotations
+
+import gzip
+import threading
+from collections import OrderedDict
+from collections.abc import Hashable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+__all__ = ["CachedResponse", "ResponseCache"]
+
+_ENTRY_OVERHEAD = 512  # headers, key and bookkeeping, roughly
+
+
+@dataclass(slots=True)
+class CachedResponse:
+    """A complete response: status, headers (without length or encoding) and body."""
+
+    status: str
+    headers: list[tuple[str, str]]
+    body: bytes
+    etag: str
+    """The strong validator of ``body`` (quoted); the gzipped variant appends ``-gz``."""
+    compressible: bool
+    rows: int = 0
+    query_hash: str = ""
+    last_modified: datetime | None = None
+    gzip_level: int = 6
+    """6 for a response that will be kept (compressed once, sent many times), 1 otherwise."""
+    _gzipped: bytes | None = field(default=None, repr=False)
+
+    def gzipped(self) -> bytes:
+        """The body compressed once, on first demand."""
+        if self._gzipped is None:
+            self._gzipped = gzip.compress(self.body, compresslevel=self.gzip_level, mtime=0)
+        return self._gzipped
+
+
+class ResponseCache:
+    """An LRU cache of :class:`CachedResponse` with a byte budget.
+
+    An entry is charged for its body and, when it is compressible, for a
+    gzipped copy that may be made later; the budget is therefore approximate
+    but never overrun by much.
+    """
+
+    def __init__(self, max_bytes: int) -> None:
+        self._max_bytes = max_bytes
+        self._entries: OrderedDict[Hashable, tuple[CachedResponse, int]] = OrderedDict()
+        self._bytes = 0
+        self._lock = threading.Lock()
+        self.hits = 0
+        self.misses = 0
+
+    @property
+    def enabled(self) -> bool:
+        return self._max_bytes > 0
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    @property
+    def bytes(self) -> int:
+        return self._bytes
+
+    def get(self, key: Hashable) -> CachedResponse | None:
+        with self._lock:
+            item = self._entries.get(key)
+            if item is None:
+                self.misses += 1
+                return None
+            self._entries.move_to_end(key)
+            self.hits += 1
+            return item[0]
+
+    def put(self, key: Hashable, entry: CachedResponse) -> None:
+        """Keep ``entry`` unless it alone would take more than an eighth of the budget."""
+        charge = len(entry.body) * (3 if entry.compressible else 2) // 2 + _ENTRY_OVERHEAD
+        if charge * 8 > self._max_bytes:
+            return
+        with self._lock:
+            old = self._entries.pop(key, None)
+            if old is not None:
+                self._bytes -= old[1]
+            self._entries[key] = (entry, charge)
+            self._bytes += charge
+            while self._bytes > self._max_bytes and self._entries:
+                _, (_, evicted) = self._entries.popitem(last=False)
+                self._bytes -= evicted
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+            self._bytes = 0

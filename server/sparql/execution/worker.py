@@ -1,0 +1,103 @@
+"""A query process: evaluates client queries one at a time, and can be killed at any moment.
+
+Started by :mod:`server.sparql.execution.pool` as
+``python -m server.sparql.execution.worker RELEASE_DIR MEMORY_MAX_TRIPLES MEMORY_LIMIT_MB``.
+It leases the release (:class:`server.release.Lease`), opens it read-only,
+announces itself with a ``ready`` frame on stdout, then answers each
+:class:`~server.sparql.evaluation.Job` frame read from stdin with an
+:class:`~server.sparql.evaluation.Outcome` frame. A frame is an 8-byte
+big-endian length followed by a ``marshal``-encoded tuple. End of input means
+the parent is gone: the process exits. On Linux it also asks the kernel to kill
+it if the parent dies while a query is still running.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import marshal
+import os
+import resource
+import signal
+import struct
+import sys
+from pathlib import Path
+
+from server.kg import KnowledgeGraph
+from server.release import Lease, ReleaseError
+from server.sparql.evaluation import Job, evaluate
+
+__all__ = ["main", "read_frame", "write_frame"]
+
+_HEADER = struct.Struct(">Q")
+_PR_SET_PDEATHSIG = 1
+
+
+def read_exactly(fd: int, size: int) -> bytes | None:
+    """``size`` bytes from ``fd``, or ``None`` at end of input."""
+    chunks = []
+    remaining = size
+    while remaining:
+        chunk = os.read(fd, min(remaining, 1 << 20))
+        if not chunk:
+            return None
+        chunks.append(chunk)
+        remaining -= len(chunk)
+    return b"".join(chunks)
+
+
+def read_frame(fd: int) -> bytes | None:
+    header = read_exactly(fd, _HEADER.size)
+    if header is None:
+        return None
+    (size,) = _HEADER.unpack(header)
+    return read_exactly(fd, size)
+
+
+def write_frame(fd: int, payload: bytes) -> None:
+    data = memoryview(_HEADER.pack(len(payload)) + payload)
+    while data:
+        written = os.write(fd, data)
+        data = data[written:]
+
+
+def _die_with_parent() -> None:
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):
+        return
+
+
+def _limit_memory(megabytes: int) -> None:
+    """Cap the address space, so that a greedy query fails here, not on the whole machine."""
+    if megabytes > 0:
+        limit = megabytes * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+
+def main(argv: list[str]) -> int:
+    parent = os.getppid()
+    _die_with_parent()
+    if os.getppid() != parent:  # the parent died before the request to be killed with it
+        return 1
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # a Ctrl-C is for the server, which stops us
+    fd_in, fd_out = sys.stdin.fileno(), sys.stdout.fileno()
+    _limit_memory(int(argv[3]) if len(argv) > 3 else 0)
+    try:
+        kg = KnowledgeGraph.open(Lease(Path(argv[1])), int(argv[2]) if len(argv) > 2 else 0)
+    except ReleaseError as exc:
+        write_frame(fd_out, marshal.dumps(("failed", str(exc))))
+        return 2
+    write_frame(fd_out, marshal.dumps(("ready", os.getpid())))
+    while True:
+        frame = read_frame(fd_in)
+        if frame is None:
+            return 0
+        job = Job.from_wire(marshal.loads(frame))  # noqa: S302 - our own parent wrote it
+        write_frame(fd_out, marshal.dumps(evaluate(kg, job).to_wire()))
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))

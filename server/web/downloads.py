@@ -1,0 +1,110 @@
+"""``/dumps/``: the release's downloadable files, exactly those the manifest lists, and
+``/downloads``, the page that lists them for people.
+
+``/dumps/`` lists them (JSON); ``/dumps/<name>`` and ``/dumps/<dataset
+version>/<name>`` (the form of the ``download_url`` the manifest records) send
+one, with ``ETag``, ``Last-Modified``, conditional requests and byte ranges. The
+``.gz`` files are sent as they are (``application/gzip``), not re-encoded. A
+name that is not in the manifest is 404: nothing else in the folder is reachable.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path, PurePosixPath
+
+from flask import Blueprint, Response, jsonify, request, send_file
+
+from server.errors import NotFound
+from server.kg import KnowledgeGraph
+from server.services import current_services
+from server.web.render import current_linker, render
+
+__all__ = ["bp", "published_files"]
+
+bp = Blueprint("dumps", __name__)
+
+
+def published_files(kg: KnowledgeGraph) -> dict[str, str]:
+    """Download name -> path in the release, for every dump and the VoID description."""
+    files: dict[str, str] = {}
+    for dump in kg.manifest.dumps:
+        path = str(dump["path"])
+        files[PurePosixPath(path).name] = path
+    files[PurePosixPath(kg.manifest.void).name] = kg.manifest.void
+    return files
+
+
+def _media_type(kg: KnowledgeGraph, path: str) -> str:
+    for dump in kg.manifest.dumps:
+        if dump["path"] == path:
+            if dump.get("encoding") == "gzip":
+                return "application/gzip"
+            return str(dump.get("media_type") or "application/octet-stream")
+    return "text/turtle"
+
+
+@bp.get("/dumps/")
+def index() -> Response:
+    """The files of this release, with sizes and checksums (from the manifest)."""
+    kg = current_services().kg
+    response = jsonify(
+        build_id=kg.build_id,
+        dataset_version=kg.manifest.dataset_version,
+        files=[
+            {
+                "name": name,
+                "url": request.host_url.rstrip("/") + "/dumps/" + name,
+                **{k: v for k, v in d.items() if k != "path"},
+            }
+            for d in kg.manifest.dumps
+            for name in [PurePosixPath(str(d["path"])).name]
+        ],
+    )
+    response.cache_control.public = True
+    response.cache_control.max_age = current_services().settings.cache_max_age_s
+    response.set_etag(f"{kg.build_id}-dumps")
+    return response
+
+
+def _send(name: str) -> Response:
+    kg = current_services().kg
+    path = published_files(kg).get(name)
+    if path is None:
+        raise NotFound(f"There is no file {name} in this release; see /dumps/ for the list.")
+    response = send_file(
+        kg.path(path),
+        mimetype=_media_type(kg, path),
+        conditional=True,
+        etag=f"{kg.build_id}-{name}",
+        last_modified=kg.last_modified,
+        max_age=current_services().settings.cache_max_age_s,
+    )
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@bp.get("/dumps/<name>")
+def current(name: str) -> Response:
+    return _send(name)
+
+
+@bp.get("/dumps/<version>/<name>")
+def versioned(version: str, name: str) -> Response:
+    if version != current_services().kg.manifest.dataset_version:
+        raise NotFound(
+            f"This server holds version {current_services().kg.manifest.dataset_version} only, "
+            f"not {version}."
+        )
+    return _send(name)
+
+
+@bp.get("/downloads")
+def downloads() -> Response:
+    kg = current_services().kg
+    linker = current_linker()
+    rows = []
+    for dump in kg.manifest.dumps:
+        url = str(dump.get("download_url") or "")
+        href = (linker.path(url) if url else None) or "/" + str(dump["path"])
+        rows.append({**dump, "href": href, "name": Path(str(dump["path"])).name})
+    return render("docs/downloads.html", dumps=rows)

@@ -1,0 +1,235 @@
+"""Every IRI of the dataset resolves here: `/zone/2015/110102` is `<base>zone/2015/110102`.
+
+A browser gets the HTML page; a linked-data client gets Turtle, N-Triples,
+JSON-LD or RDF/XML by `Accept` (q-values honoured) or by a file extension
+(`.ttl`, `.nt`, `.jsonld`, `.rdf`; `.html` for the page). Every answer carries
+`Vary: Accept` and `Link` headers: one `alternate` per format, `describedby`
+(the dataset description) and `license`.
+
+An IRI the release retires (`retired.json` in the release folder, see
+docs/web.md) answers 301 to its successor, or 410 with the reason.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from flask import Blueprint, Response, redirect, request
+from rdflib import Graph, URIRef
+from werkzeug.wrappers import Response as BaseResponse
+
+from server.errors import NotAcceptable, error_response
+from server.kg import KnowledgeGraph
+from server.services import current_services
+from server.sparql.formats import (
+    RESOURCE_FORMATS,
+    TURTLE,
+    Format,
+    best_media_type,
+    format_for_extension,
+)
+from server.web.describe import context_graph, describe, display_query
+from server.web.models.resource import Alternate, build_page, page_kind
+from server.web.render import add_dataset_links, current_languages, current_linker, render
+
+__all__ = ["FORMATS", "NAMESPACES", "Retirement", "bp", "retirements", "serialize"]
+
+bp = Blueprint("resources", __name__)
+
+# First path segments of the dataset's IRIs (docs/model.md). `ontology` and
+# `shapes` are documents of their own (blueprints.pages_docs).
+NAMESPACES = (
+    "agency",
+    "dataset",
+    "designation",
+    "division",
+    "division-status",
+    "division-type",
+    "document",
+    "event",
+    "goal",
+    "graph",
+    "initiative",
+    "level",
+    "query",
+    "scheme",
+    "theme",
+    "zone",
+)
+
+FORMATS = RESOURCE_FORMATS
+HTML_TYPES = ("text/html", "application/xhtml+xml")
+_CONTEXT_QUERIES = {
+    "zone": "resource_zone_context",
+    "division": "resource_division_context",
+    "theme": "resource_theme_context",
+}
+
+
+@dataclass(frozen=True)
+class Retirement:
+    """A retired IRI: moved to `successor` (301), or gone (410) for `reason`."""
+
+    iri: str
+    successor: str | None
+    reason_zh: str
+    reason_en: str
+
+
+@lru_cache(maxsize=8)
+def _read_retirements(path: Path, mtime: float) -> dict[str, Retirement]:
+    rows = json.loads(path.read_text(encoding="utf-8"))
+    return {
+        row["iri"]: Retirement(
+            row["iri"], row.get("successor"), row.get("reason_zh", ""), row.get("reason_en", "")
+        )
+        for row in rows
+    }
+
+
+def retirements(kg: KnowledgeGraph) -> dict[str, Retirement]:
+    """The release's table of retired IRIs (empty when it has none)."""
+    path = kg.path("retired.json")
+    if not path.is_file():
+        return {}
+    return _read_retirements(path, path.stat().st_mtime)
+
+
+def serialize(graph: Graph, fmt: Format, prefixes: dict[str, str]) -> bytes:
+    for prefix, namespace in prefixes.items():
+        graph.bind(prefix, namespace, override=True)
+    data: bytes = graph.serialize(format=fmt.rdflib_name, encoding="utf-8")
+    return data
+
+
+def split_extension(path: str) -> tuple[str, Format | None, bool]:
+    """(path without extension, format asked by extension, whether `.html` was asked)."""
+    stem, dot, ext = path.rpartition(".")
+    if not dot or "/" in ext:
+        return path, None, False
+    if ext == "html":
+        return stem, None, True
+    fmt = format_for_extension(ext, FORMATS)
+    if fmt is None or ext != fmt.extension:
+        return path, None, False
+    return stem, fmt, False
+
+
+def negotiate(accept: str | None) -> Format | str | None:
+    """A format, "html", or None when nothing offered is acceptable.
+
+    Turtle comes first so that a client with no preference (`*/*`) gets data;
+    browsers name text/html explicitly and get the page.
+    """
+    offers = [TURTLE.media_type, *HTML_TYPES]
+    for fmt in FORMATS:
+        offers.extend(m for m in (fmt.media_type, *fmt.aliases) if m not in offers)
+    best = best_media_type(accept, offers)
+    if best is None:
+        return None
+    if best in HTML_TYPES:
+        return "html"
+    return next(fmt for fmt in FORMATS if fmt.matches(best))
+
+
+def alternates(path: str) -> list[Alternate]:
+    return [Alternate(fmt.label, fmt.media_type, f"{path}.{fmt.extension}") for fmt in FORMATS] + [
+        Alternate("HTML", "text/html", f"{path}.html")
+    ]
+
+
+def _known(kg: KnowledgeGraph, iri: str) -> bool:
+    return kg.has_graph(iri) or iri in retirements(kg) or bool(len(describe(kg, iri)))
+
+
+def not_found(path: str, iri: str) -> Response:
+    if negotiate(request.headers.get("Accept")) == "html":
+        return render("not_found.html", status=404, iri=iri, path=path)
+    response = error_response(404, f"{iri} is not in this dataset.", request.headers.get("Accept"))
+    add_dataset_links(response)
+    return response
+
+
+def retired(entry: Retirement, fmt_ext: str) -> BaseResponse:
+    linker = current_linker()
+    if entry.successor:
+        target = linker.path(entry.successor) or entry.successor
+        response = redirect(target + fmt_ext, code=301)
+        add_dataset_links(response)
+        return response
+    if negotiate(request.headers.get("Accept")) == "html":
+        return render("gone.html", status=410, entry=entry)
+    response = error_response(
+        410,
+        f"{entry.iri} has been retired: {entry.reason_en or entry.reason_zh}".strip(": "),
+        request.headers.get("Accept"),
+    )
+    add_dataset_links(response)
+    return response
+
+
+_FIRST = f"<any({', '.join(repr(n) for n in NAMESPACES)}):first>"
+
+
+@bp.get(f"/{_FIRST}", defaults={"rest": ""})
+@bp.get(f"/{_FIRST}.<any(ttl, nt, jsonld, rdf, html):ext>", defaults={"rest": ""})
+@bp.get(f"/{_FIRST}/<path:rest>")
+def resource(first: str, rest: str, ext: str = "") -> BaseResponse:
+    kg = current_services().kg
+    requested = first + ("/" + rest if rest else "") + (f".{ext}" if ext else "")
+    linker = current_linker()
+    path, by_extension, html_asked = split_extension(requested)
+    if path != requested and _known(kg, linker.iri(requested)):
+        # An IRI of ours that itself ends like a format (a distribution `…/cgkg.ttl`).
+        path, by_extension, html_asked = requested, None, False
+    iri = linker.iri(path)
+    entry = retirements(kg).get(iri)
+    if entry is not None:
+        ext = requested[len(path) :]
+        return retired(entry, ext)
+    description = describe(kg, iri)
+    is_graph = kg.has_graph(iri)
+    if not len(description) and not is_graph:
+        return not_found("/" + path, iri)
+
+    chosen: Format | str | None = by_extension or (
+        "html" if html_asked else negotiate(request.headers.get("Accept"))
+    )
+    if chosen is None:
+        raise NotAcceptable(
+            "This resource is available as text/html, "
+            + ", ".join(fmt.media_type for fmt in FORMATS)
+            + "."
+        )
+    local = "/" + path
+    alts = alternates(local)
+    links = [(a.href, "alternate", a.media_type) for a in alts]
+    if chosen == "html":
+        kind = page_kind(description, URIRef(iri), is_graph)
+        context = (
+            context_graph(kg, _CONTEXT_QUERIES[kind], iri) if kind in _CONTEXT_QUERIES else None
+        )
+        page = build_page(
+            iri=iri,
+            description=description,
+            kind=kind,
+            context=context,
+            linker=linker,
+            alternates=alts,
+            query=display_query(iri),
+            extra={"size": kg.manifest.graphs.get(iri)} if kind == "graph" else None,
+        )
+        response = render("resources/page.html", links=links, page=page)
+    elif isinstance(chosen, Format):
+        body = serialize(description, chosen, dict(kg.prefixes))
+        response = Response(body, content_type=chosen.content_type)
+        response.vary.add("Accept")
+        add_dataset_links(response, links)
+    if by_extension or html_asked:
+        response.headers["Content-Location"] = "/" + requested
+    variant = chosen.name if isinstance(chosen, Format) else f"html-{current_languages().primary}"
+    response.set_etag(f"{kg.build_id}-{variant}")
+    return response

@@ -1,0 +1,134 @@
+"""Content negotiation tables: q-values, wildcards, specificity, exclusions, charset, format=."""
+
+from __future__ import annotations
+
+import pytest
+
+from server.sparql.formats import (
+    RDF_FORMATS,
+    SOLUTION_FORMATS,
+    Format,
+    best_media_type,
+    choose,
+    format_for_extension,
+    parse_accept,
+)
+
+
+@pytest.mark.parametrize(
+    ("accept", "expected"),
+    [
+        (None, "json"),
+        ("", "json"),
+        ("*/*", "json"),
+        ("application/sparql-results+json", "json"),
+        ("application/sparql-results+xml", "xml"),
+        ("text/csv", "csv"),
+        ("text/tab-separated-values", "tsv"),
+        ("application/json", "json"),
+        ("application/xml", "xml"),
+        ("text/csv;q=0.5, text/tab-separated-values", "tsv"),
+        ("application/sparql-results+json;q=0.1, application/sparql-results+xml;q=0.9", "xml"),
+        ("text/*", "csv"),
+        ("text/*;q=0.5, */*;q=0.1", "csv"),
+        ("application/sparql-results+json;q=0, */*", "xml"),
+        ("*/*;q=0.1, text/tab-separated-values;q=0.2", "tsv"),
+        ("application/sparql-results+json; charset=utf-8", "json"),
+        ("application/sparql-results+json; charset=latin1, text/csv;q=0.1", "csv"),
+        ("APPLICATION/SPARQL-RESULTS+XML", "xml"),
+        ("text/html, application/xhtml+xml, application/xml;q=0.9, */*;q=0.8", "xml"),
+        ("garbage, text/csv", "csv"),
+    ],
+)
+def test_solution_format_for_accept(accept: str | None, expected: str) -> None:
+    chosen = choose(accept, SOLUTION_FORMATS)
+    assert chosen is not None
+    assert chosen.name == expected
+
+
+@pytest.mark.parametrize(
+    ("accept", "expected"),
+    [
+        (None, "turtle"),
+        ("*/*", "turtle"),
+        ("application/n-triples", "ntriples"),
+        ("application/ld+json", "jsonld"),
+        ("application/json", "jsonld"),
+        ("application/rdf+xml", "rdfxml"),
+        ("application/xml", "rdfxml"),
+        ("application/n-quads", "nquads"),
+        ("application/trig", "trig"),
+        ("text/n3", "n3"),
+        ("application/x-turtle", "turtle"),
+        ("text/plain", "ntriples"),
+        ("text/turtle;q=0.2, application/rdf+xml;q=0.8", "rdfxml"),
+    ],
+)
+def test_rdf_format_for_accept(accept: str | None, expected: str) -> None:
+    chosen = choose(accept, RDF_FORMATS)
+    assert chosen is not None
+    assert chosen.name == expected
+
+
+@pytest.mark.parametrize(
+    ("accept", "formats"),
+    [
+        ("image/png", SOLUTION_FORMATS),
+        ("image/png", RDF_FORMATS),
+        ("text/turtle", SOLUTION_FORMATS),
+        ("application/sparql-results+json", RDF_FORMATS),
+        ("application/sparql-results+json;q=0", SOLUTION_FORMATS),
+        ("text/turtle;q=0", RDF_FORMATS),
+    ],
+)
+def test_nothing_acceptable_is_none(accept: str, formats: tuple[Format, ...]) -> None:
+    assert choose(accept, formats) is None
+
+
+@pytest.mark.parametrize(
+    ("values", "solutions", "graph"),
+    [
+        (("json",), "json", "jsonld"),
+        (("xml",), "xml", "rdfxml"),
+        (("csv",), "csv", None),
+        (("tsv", "text/tab-separated-values"), "tsv", None),
+        (("ttl",), None, "turtle"),
+        (("text/turtle",), None, "turtle"),
+        (("rdf+xml", "application/rdf+xml"), None, "rdfxml"),
+        (("srj",), "json", None),
+        (("nonsense",), None, None),
+    ],
+)
+def test_format_parameter_overrides_accept(
+    values: tuple[str, ...], solutions: str | None, graph: str | None
+) -> None:
+    sol = choose("text/csv", SOLUTION_FORMATS, values)
+    rdf = choose("text/turtle", RDF_FORMATS, values)
+    assert (sol.name if sol else None, rdf.name if rdf else None) == (solutions, graph)
+
+
+def test_media_type_with_higher_quality_wins() -> None:
+    accept = "text/html;q=0.9, text/turtle"
+    assert best_media_type(accept, ["text/html", "text/turtle"]) == "text/turtle"
+
+
+def test_server_order_breaks_ties() -> None:
+    assert best_media_type("*/*", ["text/turtle", "text/html"]) == "text/turtle"
+
+
+def test_quality_values_out_of_range_are_clamped() -> None:
+    (only,) = parse_accept("text/csv;q=7")
+    assert only.q == 1.0
+
+
+@pytest.mark.parametrize(
+    ("extension", "name"), [("ttl", "turtle"), (".nt", "ntriples"), ("rdf", "rdfxml")]
+)
+def test_format_for_extension(extension: str, name: str) -> None:
+    fmt = format_for_extension(extension)
+    assert fmt is not None
+    assert fmt.name == name
+
+
+def test_every_format_declares_utf8() -> None:
+    assert all(f.content_type.endswith("charset=utf-8") for f in SOLUTION_FORMATS + RDF_FORMATS)

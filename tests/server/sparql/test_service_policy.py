@@ -1,0 +1,118 @@
+"""SERVICE allow-list: endpoints are resolved and compared before anything runs."""
+
+from __future__ import annotations
+
+import pytest
+
+from server.errors import ServiceForbidden
+from server.sparql.service_policy import check, mentions_service, service_endpoints
+
+BASE = "https://w3id.org/cgkg/"
+
+
+@pytest.mark.parametrize(
+    ("query", "endpoints"),
+    [
+        ("SELECT * { ?s ?p ?o }", []),
+        (
+            "SELECT * { SERVICE <http://a.example/sparql> { ?s ?p ?o } }",
+            ["http://a.example/sparql"],
+        ),
+        ("PREFIX e: <http://e.example/> ASK { SERVICE SILENT e:q { } }", ["http://e.example/q"]),
+        ("BASE <http://b.example/x/> SELECT * { SERVICE <q> { } }", ["http://b.example/x/q"]),
+        ("SELECT * { SERVICE <sparql> { } }", [BASE + "sparql"]),
+        ("SELECT * { { SELECT * { SERVICE <http://n.example/> { } } } }", ["http://n.example/"]),
+        (
+            "ASK { FILTER EXISTS { SERVICE <http://f.example/> { ?s ?p ?o } } }",
+            ["http://f.example/"],
+        ),
+        (
+            "CONSTRUCT { ?s ?p ?o } WHERE { SERVICE <http://c.example/> { ?s ?p ?o } }",
+            ["http://c.example/"],
+        ),
+        ("SELECT * { ?s ?p 'SERVICE <http://x/> {}' }", []),
+    ],
+)
+def test_endpoints_are_found_and_resolved(query: str, endpoints: list[str]) -> None:
+    assert service_endpoints(query, BASE) == endpoints
+
+
+def test_variable_endpoint_cannot_be_checked() -> None:
+    with pytest.raises(ValueError, match="variable"):
+        service_endpoints("SELECT * { SERVICE ?where { ?s ?p ?o } }", BASE)
+
+
+def test_query_without_the_word_passes_without_parsing() -> None:
+    check("SELECT * { ?s ?p ?o", (), BASE)  # malformed, but no SERVICE: nothing to refuse
+
+
+def test_endpoint_not_allowed_is_refused() -> None:
+    with pytest.raises(ServiceForbidden, match=r"http://a\.example/sparql"):
+        check("SELECT * { SERVICE <http://a.example/sparql> { } }", (), BASE)
+
+
+def test_allowed_endpoint_passes() -> None:
+    check("SELECT * { SERVICE <http://a.example/sparql> { } }", ("http://a.example/sparql",), BASE)
+
+
+def test_allow_list_compares_exactly() -> None:
+    with pytest.raises(ServiceForbidden):
+        check(
+            "SELECT * { SERVICE <http://a.example/sparql2> { } }",
+            ("http://a.example/sparql",),
+            BASE,
+        )
+
+
+def test_one_refused_endpoint_among_allowed_ones_is_refused() -> None:
+    query = "SELECT * { SERVICE <http://ok.example/> { } SERVICE <http://no.example/> { } }"
+    with pytest.raises(ServiceForbidden, match=r"no\.example"):
+        check(query, ("http://ok.example/",), BASE)
+
+
+def test_unparseable_query_mentioning_service_is_refused() -> None:
+    with pytest.raises(ServiceForbidden, match="could not be checked"):
+        check("SELECT * { SERVICE <http://a.example/> { ?s ?p", ("http://a.example/",), BASE)
+
+
+def test_lowercase_keyword_is_caught() -> None:
+    with pytest.raises(ServiceForbidden):
+        check("select * { service <http://a.example/> { } }", (), BASE)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "SELECT * { ?s ?p ?o } # a public service platform",
+        "SELECT * { ?s ?p 'community service' }",
+        'SELECT * { ?s ?p """multi\nline service\n""" }',
+        "SELECT * { ?s ?p <http://example.org/service> }",
+        'SELECT * { ?s ?p "a \\" service" }',
+    ],
+)
+def test_word_in_comments_strings_and_iris_is_not_a_keyword(query: str) -> None:
+    assert mentions_service(query) is False
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "SELECT * { SERVICE <http://a/> { } }",
+        "SELECT * {\n  sErViCe <http://a/> { } }",
+        "SELECT * { ?s <http://p/> 'x' . SERVICE <http://a/> { } }",
+        # An escaped quote in a local name must not start a string hiding the clause.
+        "PREFIX e: <http://e/> SELECT * { ?s e:a\\'b ?o . SERVICE <http://a/> { } ?s e:c\\'d ?o }",
+        # An escaped hash in a local name must not start a comment hiding the clause.
+        "PREFIX e: <http://e/> SELECT * { ?s e:a\\#b ?o . SERVICE <http://a/> { } }",
+        # A less-than between variables is not an IRI swallowing the clause.
+        "SELECT * { ?a ?b ?c FILTER(?c<?a) SERVICE <http://a/> { } }",
+        # An unterminated quote keeps the rest of the text in view.
+        "SELECT * { ?s ?p 'x\n SERVICE <http://a/> { } }",
+    ],
+)
+def test_keyword_in_code_is_found(query: str) -> None:
+    assert mentions_service(query) is True
+
+
+def test_comment_mentioning_service_needs_no_allow_list() -> None:
+    check("SELECT * { ?s ?p ?o } # service innovation zones", (), BASE)
