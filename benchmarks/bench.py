@@ -16,7 +16,7 @@ Targets (benchmarks/bench_targets.py), all on 127.0.0.1, started together and
 measured in turn cell by cell, so that each ratio compares figures taken
 seconds apart on this noisy machine:
 
-* ours: ``python -m server`` (gunicorn) by default, with its defaults (time
+* ours: ``python -m server`` by default, with its defaults (time
   limit, row and byte caps, SERVICE policy, cache) except ``--rate-limit-per-s 0``
   (the load comes from one client) and ``--no-access-log``. ``--server
   [LABEL=]COMMAND`` replaces it (repeat it to compare several fronts in one

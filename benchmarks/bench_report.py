@@ -79,7 +79,6 @@ def machine(client: str) -> dict[str, str]:
         "pyoxigraph": ox.__version__,
         "oxigraph": _command_output([OXIGRAPH, "--version"]),
         "flask": version("flask"),
-        "gunicorn": version("gunicorn"),
         "granian": version("granian"),
         "client": client,
     }

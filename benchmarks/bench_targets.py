@@ -1,6 +1,6 @@
 """The servers bench.py measures, each started on 127.0.0.1 and stopped when done.
 
-* ours: a command template (default ``python -m server``, gunicorn) with
+* ours: a command template (default ``python -m server``) with
   ``{python}``, ``{out}``, ``{host}`` and ``{port}`` filled in; its SPARQL
   endpoint is ``/sparql`` and it is up when ``/health`` answers.
 * ``oxigraph-memory``: ``oxigraph serve`` without ``--location`` (an in-memory
@@ -77,7 +77,7 @@ def _wait_until_up(proc: subprocess.Popen[bytes], url: str, log: Path, timeout: 
 
 
 def _stop(proc: subprocess.Popen[bytes]) -> None:
-    """SIGTERM (gunicorn stops its workers), then SIGKILL to the process group it leads."""
+    """SIGTERM (the server stops its workers), then SIGKILL to the process group it leads."""
     if proc.poll() is None:
         proc.terminate()
         try:

@@ -1,4 +1,4 @@
-"""Copy the pinned browser libraries from node_modules/ into server/static/vendor/.
+"""Copy the pinned browser libraries from node_modules/ into server/web/static/vendor/.
 
 The server serves these files itself, so the query page works with no internet
 access from the browser. Run after `npm ci`:
@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-VENDOR = ROOT / "server" / "static" / "vendor"
+VENDOR = ROOT / "server" / "web" / "static" / "vendor"
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,8 @@ What runs:
 
 Signals: SIGTERM or SIGINT stop gracefully (no new connections; requests in
 flight finish, for up to ``graceful_timeout_s``). SIGHUP makes the broker look
-for a newer release at once, and granian replace its workers one by one.
+for a newer release at once; the HTTP workers follow it without a restart.
+A worker that dies is replaced.
 """
 
 from __future__ import annotations
@@ -158,7 +159,10 @@ def serve(settings: ServerSettings) -> int:
         return EXIT_USAGE
     threading.Thread(target=broker.supervise, daemon=True, name="broker").start()
     server = granian_server(settings)
-    server.on_reload(lambda: broker.signal(signal.SIGHUP))
+    # SIGHUP means "look for a newer release now": the broker switches and the HTTP
+    # workers follow it. granian's own SIGHUP (replace every worker) is not wanted: it
+    # drops idle keep-alive connections and empties the caches for nothing.
+    server.on_startup(lambda: signal.signal(signal.SIGHUP, lambda *_: broker.signal(signal.SIGHUP)))
     try:
         server.serve()
     finally:

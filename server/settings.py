@@ -50,7 +50,7 @@ class ServerSettings:
     port: int = field(default=8000, metadata=_help("TCP port to listen on."))
     workers: int = field(default=2, metadata=_help("HTTP worker processes (granian)."))
     threads: int = field(
-        default=8,
+        default=32,
         metadata=_help(
             "Threads per HTTP worker that run the application; each request holds one "
             "while a view runs (a query waiting for its answer too)."

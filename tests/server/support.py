@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import http.client
 import json
 import os
 import signal
@@ -81,13 +82,33 @@ class LiveServer:
     process: subprocess.Popen[bytes]
     log_path: Path
 
-    def get(self, path: str, headers: dict[str, str] | None = None) -> tuple[int, bytes]:
+    @property
+    def port(self) -> int:
+        return int(self.url.rsplit(":", 1)[1])
+
+    def get(
+        self, path: str, headers: dict[str, str] | None = None, source: str | None = None
+    ) -> tuple[int, bytes]:
+        """GET ``path``; from the loopback address ``source`` (e.g. ``127.0.0.5``) if given."""
+        if source is not None:
+            return self._get_from(source, path, headers or {})
         request = urllib.request.Request(self.url + path, headers=headers or {})
         try:
             with urllib.request.urlopen(request, timeout=30) as response:
                 return int(response.status), response.read()
         except urllib.error.HTTPError as exc:
             return int(exc.code), exc.read()
+
+    def _get_from(self, source: str, path: str, headers: dict[str, str]) -> tuple[int, bytes]:
+        connection = http.client.HTTPConnection(
+            "127.0.0.1", self.port, timeout=30, source_address=(source, 0)
+        )
+        try:
+            connection.request("GET", path, headers=headers)
+            response = connection.getresponse()
+            return int(response.status), response.read()
+        finally:
+            connection.close()
 
     def health(self) -> dict[str, Any]:
         status, body = self.get("/health")

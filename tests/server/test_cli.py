@@ -1,7 +1,9 @@
-"""python -m server: flags, gunicorn configuration, clear failure without a build, graceful stop."""
+"""python -m server: flags, granian's configuration, exit 2 for a missing or damaged release,
+graceful stop."""
 
 from __future__ import annotations
 
+import shutil
 import signal
 import subprocess
 import sys
@@ -11,7 +13,10 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from server.cli import gunicorn_options, parser
+from granian.constants import Interfaces
+
+from server.cli import granian_server, parser
+from server.release import current_target
 from server.settings import ServerSettings, describe
 from tests.server.support import PROJECT_ROOT, LiveServer
 
@@ -33,14 +38,30 @@ def test_flags_the_build_command_passes_are_accepted() -> None:
     assert (args.out_dir, args.port, args.workers) == (Path("x"), 8001, 3)
 
 
-def test_gunicorn_runs_threaded_workers_without_preloading() -> None:
-    options = gunicorn_options(ServerSettings(workers=3, threads=4, port=8123))
-    assert (options["bind"], options["workers"], options["threads"]) == ("127.0.0.1:8123", 3, 4)
-    assert (options["worker_class"], options["preload_app"]) == ("gthread", False)
+def test_granian_runs_the_wsgi_app_factory_in_each_worker() -> None:
+    server = granian_server(ServerSettings(workers=3, threads=4, port=8123))
+    assert (server.interface, server.target, server.workers) == (
+        Interfaces.WSGI,
+        "server.app:create_app",
+        3,
+    )
+    assert (server.blocking_threads, server.bind_port, server.respawn_failed_workers) == (
+        4,
+        8123,
+        True,
+    )
 
 
-def test_ipv6_host_is_bracketed() -> None:
-    assert gunicorn_options(ServerSettings(host="::1", port=8000))["bind"] == "[::1]:8000"
+def test_slow_headers_are_cut_off_after_the_header_timeout() -> None:
+    server = granian_server(ServerSettings(header_timeout_s=2.5))
+    assert server.http1_settings is not None
+    assert server.http1_settings.header_read_timeout == 2500
+
+
+def test_request_line_and_headers_are_bounded() -> None:
+    server = granian_server(ServerSettings(max_url_bytes=8192))
+    assert server.http1_settings is not None
+    assert 8192 < server.http1_settings.max_buffer_size <= 64 * 1024
 
 
 def test_missing_build_exits_2_with_a_message(tmp_path: Path) -> None:
@@ -53,6 +74,57 @@ def test_missing_build_exits_2_with_a_message(tmp_path: Path) -> None:
         check=False,
     )
     assert (result.returncode, "cgkg build" in result.stderr) == (2, True)
+
+
+def _serve_damaged(tmp_path: Path, built_out: Path, damage: Callable[[Path], None]) -> str:
+    """Serve a copy of the real release damaged by ``damage``; what the server said."""
+    release = tmp_path / "out" / "releases" / "damaged"
+    shutil.copytree(current_target(built_out), release)
+    (tmp_path / "out" / "current").symlink_to(Path("releases") / "damaged")
+    damage(release)
+    result = subprocess.run(
+        [sys.executable, "-m", "server", "--out", str(tmp_path / "out"), "--port", "1"],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 2, result.stderr
+    return result.stderr
+
+
+def _first_table(release: Path) -> Path:
+    return sorted((release / "store").glob("*.sst"))[0]
+
+
+def test_corrupt_store_exits_2_naming_the_file(tmp_path: Path, built_out: Path) -> None:
+    def corrupt(release: Path) -> None:
+        table = _first_table(release)
+        table.write_bytes(b"\xff" * table.stat().st_size)
+
+    stderr = _serve_damaged(tmp_path, built_out, corrupt)
+    assert "is damaged" in stderr
+    assert "does not match its sha256" in stderr
+
+
+def test_missing_store_exits_2_naming_the_file(tmp_path: Path, built_out: Path) -> None:
+    stderr = _serve_damaged(tmp_path, built_out, lambda r: shutil.rmtree(r / "store"))
+    assert "store/" in stderr
+    assert "No such file" in stderr
+
+
+def test_unreadable_store_exits_2_naming_the_file(tmp_path: Path, built_out: Path) -> None:
+    def unreadable(release: Path) -> None:  # a folder where a file should be: no read works,
+        table = _first_table(release)  # not even as root
+        size = table.stat().st_size
+        table.unlink()
+        table.mkdir()
+        (table / "x").write_bytes(b"\0" * size)
+
+    stderr = _serve_damaged(tmp_path, built_out, unreadable)
+    assert "store/" in stderr
+    assert "is damaged" in stderr
 
 
 def test_invalid_environment_value_exits_2(tmp_path: Path) -> None:

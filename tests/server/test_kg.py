@@ -14,6 +14,7 @@ from server.release import Lease, Manifest, ReleaseError
 
 ZONE = "https://w3id.org/cgkg/zone/2015/110102"
 
+
 def test_manifest_fields_come_from_the_release(kg: KnowledgeGraph, built_out: Path) -> None:
     raw = json.loads((built_out / "current" / "manifest.json").read_text())
     assert (kg.build_id, kg.manifest.triples, dict(kg.manifest.graphs)) == (

@@ -1,4 +1,5 @@
-"""Every status code the endpoint uses, over raw HTTP to gunicorn, with its short message."""
+"""Every status code the endpoint uses, over raw HTTP to the production server, with its
+short message."""
 
 from __future__ import annotations
 

@@ -37,6 +37,7 @@ from server.settings import ServerSettings, SettingsError
 from server.sparql.evaluation import Job, Outcome
 from server.sparql.execution.engine import QueryEngine
 from server.sparql.execution.pool import Died
+from server.sparql.execution.worker import die_with_parent
 
 __all__ = ["SOCKET_NAME", "BrokerClient", "BrokerServer", "announce", "main"]
 
@@ -123,14 +124,18 @@ class BrokerClient:
         self._path = path
         self._timeout_s = timeout_s
         self._local = threading.local()
+        self._open: set[socket.socket] = set()
+        self._lock = threading.Lock()
 
     def _connection(self) -> socket.socket:
         sock: socket.socket | None = getattr(self._local, "sock", None)
         if sock is None:
             sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
             sock.settimeout(self._timeout_s)
-            sock.connect(str(self._path))
+            with self._lock:
+                self._open.add(sock)
             self._local.sock = sock
+            sock.connect(str(self._path))
         return sock
 
     def _ask(self, request: tuple[Any, ...]) -> tuple[Any, ...]:
@@ -153,6 +158,8 @@ class BrokerClient:
         sock = getattr(self._local, "sock", None)
         self._local.sock = None
         if sock is not None:
+            with self._lock:
+                self._open.discard(sock)
             sock.close()
 
     def execute(self, client: str, job: Job) -> Outcome:
@@ -174,7 +181,11 @@ class BrokerClient:
         return dict(self._ask(("stats",))[1])
 
     def close(self) -> None:
-        self._drop()
+        """Close every thread's connection."""
+        with self._lock:
+            sockets, self._open = self._open, set()
+        for sock in sockets:
+            sock.close()
 
 
 class _Switcher:
@@ -216,6 +227,7 @@ class _Switcher:
 
 
 def _serve(settings: ServerSettings, runtime_dir: Path) -> None:
+    die_with_parent()
     lease = Lease.current(settings.out_dir)
     KnowledgeGraph.open_verified(lease)  # checked, then dropped: the engine keeps the lease
     engine = QueryEngine(settings, lease)

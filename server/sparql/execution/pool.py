@@ -199,12 +199,12 @@ class ProcessPool:
             fresh.kill()
         log.info("query process %s replaced by %s", proc.pid, fresh.pid)
 
-    def _take_idle(self) -> QueryProcess | None:
+    def _take_all_idle(self) -> list[QueryProcess]:
+        """Every idle process at once, so that each is probed, and only once."""
         with self._cond:
-            if not self._idle:
-                return None
-            self.stats.busy += 1
-            return self._idle.pop()
+            idle, self._idle = self._idle, []
+            self.stats.busy += len(idle)
+            return idle
 
     def run(self, job: Job, timeout_s: float) -> Outcome:
         """Evaluate ``job`` in an idle process within ``timeout_s``.
@@ -238,10 +238,7 @@ class ProcessPool:
         now = time.monotonic()
         late = [p.pid for p in processes if p.started_job_at and now - p.started_job_at > limit]
         problems += [f"query process {pid} is past its time limit" for pid in late]
-        for _ in processes:
-            proc = self._take_idle()
-            if proc is None:
-                break
+        for proc in self._take_all_idle():
             try:
                 if self._run_on(proc, _PROBE, probe_timeout_s).kind != "ok":
                     problems.append(f"query process {proc.pid} cannot evaluate a query")

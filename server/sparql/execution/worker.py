@@ -26,7 +26,7 @@ from server.kg import KnowledgeGraph
 from server.release import Lease, ReleaseError
 from server.sparql.evaluation import Job, evaluate
 
-__all__ = ["main", "read_frame", "write_frame"]
+__all__ = ["die_with_parent", "main", "read_frame", "write_frame"]
 
 _HEADER = struct.Struct(">Q")
 _PR_SET_PDEATHSIG = 1
@@ -60,7 +60,7 @@ def write_frame(fd: int, payload: bytes) -> None:
         data = data[written:]
 
 
-def _die_with_parent() -> None:
+def die_with_parent() -> None:
     if not sys.platform.startswith("linux"):
         return
     try:
@@ -79,7 +79,7 @@ def _limit_memory(megabytes: int) -> None:
 
 def main(argv: list[str]) -> int:
     parent = os.getppid()
-    _die_with_parent()
+    die_with_parent()
     if os.getppid() != parent:  # the parent died before the request to be killed with it
         return 1
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # a Ctrl-C is for the server, which stops us

@@ -1,4 +1,4 @@
-"""Real SPARQL clients against gunicorn: SPARQLWrapper and rdflib's SPARQLStore."""
+"""Real SPARQL clients against the production server: SPARQLWrapper and rdflib's SPARQLStore."""
 
 from __future__ import annotations
 

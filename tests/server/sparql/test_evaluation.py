@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
 
-from server.sparql.evaluation import Job, evaluate
 from server.kg import KnowledgeGraph
+from server.sparql.evaluation import Job, evaluate
 
 ZONES = "SELECT ?z WHERE { ?z a <https://w3id.org/cgkg/ontology#ExperimentalZone> }"
 

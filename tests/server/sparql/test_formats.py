@@ -5,7 +5,9 @@ from __future__ import annotations
 import pytest
 
 from server.sparql.formats import (
+    FORMATS,
     RDF_FORMATS,
+    RESOURCE_FORMATS,
     SOLUTION_FORMATS,
     Format,
     best_media_type,
@@ -116,9 +118,22 @@ def test_server_order_breaks_ties() -> None:
     assert best_media_type("*/*", ["text/turtle", "text/html"]) == "text/turtle"
 
 
-def test_quality_values_out_of_range_are_clamped() -> None:
-    (only,) = parse_accept("text/csv;q=7")
-    assert only.q == 1.0
+def test_a_range_with_an_unreadable_quality_is_ignored_not_the_header() -> None:
+    chosen = choose("text/csv;q=7, text/tab-separated-values;q=0.5", SOLUTION_FORMATS)
+    assert chosen is not None
+    assert chosen.name == "tsv"
+
+
+def test_ranges_for_another_charset_are_dropped() -> None:
+    assert [item for item, _ in parse_accept("text/csv;charset=latin1, text/plain")] == [
+        "text/plain"
+    ]
+
+
+def test_every_format_is_in_the_one_table_with_its_writer_and_registry_iri() -> None:
+    assert {f.name for f in FORMATS} == {f.name for f in SOLUTION_FORMATS + RDF_FORMATS}
+    assert all(f.registry_iri.startswith("http://www.w3.org/ns/formats/") for f in FORMATS)
+    assert {f.name for f in RESOURCE_FORMATS} == {"turtle", "ntriples", "jsonld", "rdfxml"}
 
 
 @pytest.mark.parametrize(

@@ -1,7 +1,7 @@
 """The W3C SPARQL 1.1 Protocol test suite (query side) and the Service Description tests.
 
 Cases from rdf-tests ``sparql/sparql11/protocol/manifest.ttl``, each under its
-manifest name, sent as raw HTTP to ``python -m server`` (gunicorn) on
+manifest name, sent as raw HTTP to ``python -m server`` (granian) on
 127.0.0.1. The dataset tests name graphs ``http://kasei.us/2009/09/sparql/data/dataN.rdf``;
 the release used here holds those graphs, each saying of itself that it is a
 ``foaf:Document`` (what the manifest's update tests insert). The update cases

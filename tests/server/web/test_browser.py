@@ -1,4 +1,5 @@
-"""The site in a real headless browser (Debian's chromium via Playwright), against gunicorn.
+"""The site in a real headless browser (Debian's chromium via Playwright), against the
+production server (granian).
 
 The browser may reach 127.0.0.1 only: every other request is aborted and
 recorded, and a test fails if its page tried one. Screenshots are written to
@@ -27,7 +28,7 @@ ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts"
 
 
 @pytest.fixture(scope="module")

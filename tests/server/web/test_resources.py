@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 from collections.abc import Callable
@@ -136,9 +137,15 @@ def release_with_retirements(built_out: Path, tmp_path: Path, rows: list[dict[st
     release = tmp_path / "releases" / real.name
     release.mkdir(parents=True)
     for entry in real.iterdir():
-        if entry.name != "retired.json":  # written below; never through a link to the real one
-            os.symlink(entry, release / entry.name)
-    (release / "retired.json").write_text(json.dumps(rows), encoding="utf-8")
+        if entry.name not in ("retired.json", "manifest.json"):  # written below, never through
+            os.symlink(entry, release / entry.name)  # a link to the real ones
+    retired = json.dumps(rows).encode("utf-8")
+    (release / "retired.json").write_bytes(retired)
+    manifest = json.loads((real / "manifest.json").read_text(encoding="utf-8"))
+    for entry in manifest["files"]:  # as the build would list it
+        if entry["path"] == "retired.json":
+            entry.update(bytes=len(retired), sha256=hashlib.sha256(retired).hexdigest())
+    (release / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
     (tmp_path / "current").symlink_to(Path("releases") / real.name)
     return tmp_path
 

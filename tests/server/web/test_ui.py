@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 SELECT = "SELECT ?zone WHERE { ?zone a <https://w3id.org/cgkg/ontology#ExperimentalZone> }"
 CONSTRUCT = (
@@ -103,7 +103,7 @@ def test_editor_scripts_are_served_by_this_server(client):
 
 
 def test_vendored_editor_matches_the_npm_lock():
-    vendor = ROOT / "server" / "static" / "vendor" / "yasgui"
+    vendor = ROOT / "server" / "web" / "static" / "vendor" / "yasgui"
     record = json.loads((vendor / "VERSION.json").read_text(encoding="utf-8"))
     lock = json.loads((ROOT / "package-lock.json").read_text(encoding="utf-8"))
     locked = lock["packages"]["node_modules/" + record["package"]]

@@ -1,18 +1,17 @@
-"""Query processes: answers, the time limit that kills and replaces, the bound on waiting."""
+"""Query processes of one release: answers, the time limit that kills and replaces, memory."""
 
 from __future__ import annotations
 
 import os
-import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from server.errors import QueryTimeout, ServiceUnavailable
+from server.release import current_target
 from server.sparql.evaluation import Job
-from server.query_pool import QueryPool
+from server.sparql.execution.pool import Died, Expired, ProcessPool
 
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 
@@ -21,14 +20,7 @@ def job(query: str) -> Job:
     return Job(query, (), (), "json", "turtle", 1000, 10**7)
 
 
-@pytest.fixture
-def pool(built_out: Path) -> Iterator[QueryPool]:
-    p = QueryPool((built_out / "current").resolve(), 2, timeout_s=1.0, queue_timeout_s=0.3)
-    yield p
-    p.close()
-
-
-def _alive(pid: int) -> bool:
+def alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -37,69 +29,77 @@ def _alive(pid: int) -> bool:
         return stat.read().split(")")[-1].split()[0] != "Z"
 
 
-def test_answers_a_query(pool: QueryPool) -> None:
-    outcome = pool.execute(job("ASK { ?s ?p ?o }"))
+@pytest.fixture
+def pool(built_out: Path) -> Iterator[ProcessPool]:
+    p = ProcessPool(current_target(built_out), 2, 10**6, 0)
+    yield p
+    p.close()
+
+
+def test_answers_a_query_and_names_its_release(pool: ProcessPool, built_out: Path) -> None:
+    outcome = pool.run(job("ASK { ?s ?p ?o }"), 5)
     assert (outcome.kind, outcome.body) == ("ok", b'{"head":{},"boolean":true}')
+    assert outcome.build_id == current_target(built_out).name
 
 
-def test_runaway_query_is_stopped_at_the_limit(pool: QueryPool) -> None:
+def test_runaway_query_is_stopped_at_the_limit(pool: ProcessPool) -> None:
     started = time.monotonic()
-    with pytest.raises(QueryTimeout, match="stopped after 1 s"):
-        pool.execute(job(RUNAWAY))
+    with pytest.raises(Expired):
+        pool.run(job(RUNAWAY), 1.0)
     assert time.monotonic() - started < 3
 
 
-def test_process_of_a_runaway_query_is_killed_and_replaced(pool: QueryPool) -> None:
+def test_process_of_a_runaway_query_is_killed_and_replaced(pool: ProcessPool) -> None:
     before = set(pool.pids)
-    with pytest.raises(QueryTimeout):
-        pool.execute(job(RUNAWAY))
+    with pytest.raises(Expired):
+        pool.run(job(RUNAWAY), 1.0)
     after = set(pool.pids)
     (killed,) = before - after
-    assert (len(after), len(after - before), _alive(killed)) == (2, 1, False)
+    assert (len(after), len(after - before), alive(killed)) == (2, 1, False)
 
 
-def test_pool_keeps_answering_after_a_timeout(pool: QueryPool) -> None:
-    with pytest.raises(QueryTimeout):
-        pool.execute(job(RUNAWAY))
-    assert all(pool.execute(job("ASK {}")).kind == "ok" for _ in range(4))
+def test_pool_keeps_answering_after_a_timeout(pool: ProcessPool) -> None:
+    with pytest.raises(Expired):
+        pool.run(job(RUNAWAY), 1.0)
+    assert all(pool.run(job("ASK {}"), 5).kind == "ok" for _ in range(4))
 
 
-def test_no_free_process_in_time_is_503_with_retry_after(pool: QueryPool) -> None:
-    errors: list[BaseException] = []
-
-    def occupy() -> None:
-        try:
-            pool.execute(job(RUNAWAY))
-        except QueryTimeout as exc:
-            errors.append(exc)
-
-    threads = [threading.Thread(target=occupy) for _ in range(2)]
-    for t in threads:
-        t.start()
-    time.sleep(0.3)
-    with pytest.raises(ServiceUnavailable) as refused:
-        pool.execute(job("ASK {}"))
-    for t in threads:
-        t.join()
-    assert refused.value.headers["Retry-After"].isdigit()
-    assert pool.stats.rejected == 1
-
-
-def test_query_over_the_memory_limit_is_503_and_its_process_replaced(built_out: Path) -> None:
-    pool = QueryPool((built_out / "current").resolve(), 1, 20.0, 1.0, 10**6, memory_mb=1500)
+def test_query_over_the_memory_limit_kills_only_its_process(built_out: Path) -> None:
+    pool = ProcessPool(current_target(built_out), 1, 10**6, memory_mb=1500)
     try:
         before = pool.pids
         greedy = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f } ORDER BY ?c ?f LIMIT 1"
-        with pytest.raises(ServiceUnavailable, match="more memory"):
-            pool.execute(job(greedy))
-        assert (pool.pids != before, pool.execute(job("ASK {}")).kind) == (True, "ok")
+        with pytest.raises(Died):
+            pool.run(job(greedy), 20)
+        assert (pool.pids != before, pool.run(job("ASK {}"), 5).kind) == (True, "ok")
+    finally:
+        pool.close()
+
+
+def test_healthy_pool_has_no_problems(pool: ProcessPool) -> None:
+    assert pool.problems(5, 10) == []
+
+
+def test_a_dead_process_is_a_problem(pool: ProcessPool) -> None:
+    pool.await_ready()
+    os.kill(pool.pids[0], 9)
+    time.sleep(0.2)
+    assert any("exited" in p or "did not answer" in p for p in pool.problems(2, 10))
+
+
+def test_a_release_that_cannot_be_opened_stops_the_processes(tmp_path: Path) -> None:
+    (tmp_path / "manifest.json").write_text("{}", encoding="utf-8")
+    pool = ProcessPool(tmp_path, 1, 0, 0)
+    try:
+        with pytest.raises(Died):
+            pool.await_ready()
     finally:
         pool.close()
 
 
 def test_closed_pool_kills_its_processes(built_out: Path) -> None:
-    pool = QueryPool((built_out / "current").resolve(), 2, timeout_s=5, queue_timeout_s=1)
-    pool.execute(job("ASK {}"))
+    pool = ProcessPool(current_target(built_out), 2, 0, 0)
+    pool.run(job("ASK {}"), 5)
     pids = pool.pids
     pool.close()
-    assert not any(_alive(pid) for pid in pids)
+    assert not any(alive(pid) for pid in pids)
