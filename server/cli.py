@@ -40,9 +40,10 @@ from granian.http import HTTP1Settings
 from granian.log import LogLevels
 from granian.server import MPServer
 
-from server.settings import ServerSettings, SettingsError, add_arguments, export
+from server.setting_values import parse_list, type_of
+from server.settings import ENV_PREFIX, ServerSettings, SettingsError, export
 
-__all__ = ["Broker", "main", "parser"]
+__all__ = ["Broker", "add_arguments", "granian_server", "main", "parser"]
 
 EXIT_OK = 0
 EXIT_USAGE = 2
@@ -137,6 +138,37 @@ def _configure_logging(settings: ServerSettings) -> None:
         handler.setFormatter(logging.Formatter("%(message)s"))
         access.addHandler(handler)
     access.setLevel(logging.INFO)
+
+
+# Flags whose name is not simply the field name with dashes: `--out` is shared with `cgkg build`.
+_FLAG_NAMES: dict[str, tuple[str, ...]] = {"out_dir": ("--out", "--out-dir")}
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Add one ``--flag`` per setting; a flag left out keeps the env/default value."""
+    for f in dataclasses.fields(ServerSettings):
+        flags = _FLAG_NAMES.get(f.name, ("--" + f.name.replace("_", "-"),))
+        kind = type_of(f)
+        help_text = f"{f.metadata['help']} (env {ENV_PREFIX}{f.name.upper()})"
+        if kind is bool:
+            parser.add_argument(
+                *flags,
+                dest=f.name,
+                action=argparse.BooleanOptionalAction,
+                default=None,
+                help=help_text,
+            )
+        elif kind is tuple:
+            parser.add_argument(
+                *flags,
+                dest=f.name,
+                type=parse_list,
+                default=None,
+                metavar="IRI[,IRI...]",
+                help=help_text,
+            )
+        else:
+            parser.add_argument(*flags, dest=f.name, type=kind, default=None, help=help_text)
 
 
 def parser() -> argparse.ArgumentParser:

@@ -186,14 +186,6 @@ class KnowledgeGraph:
         names = [v.value for v in results.variables]
         return [{name: row[name] for name in names if row[name] is not None} for row in results]
 
-    def ask(
-        self,
-        text: str,
-        substitutions: Mapping[str, Term] | None = None,
-    ) -> bool:
-        """Run a trusted ASK."""
-        return bool(self.query(text, substitutions=substitutions))
-
     def construct(
         self,
         text: str,

@@ -2,7 +2,7 @@
 
 Precedence, lowest first: the dataclass defaults, ``KG_<NAME>`` environment
 variables (:meth:`ServerSettings.from_env`), then command-line flags
-(:func:`add_arguments` / :meth:`ServerSettings.with_args`). Every field carries a
+(:func:`server.cli.add_arguments` / :meth:`ServerSettings.with_args`). Every field carries a
 ``help`` string in its metadata; ``docs/server.md`` documents each one and a
 test keeps the two in step. Settings never change after the app is created.
 """
@@ -17,11 +17,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from server.setting_values import parse_value
+
 __all__ = [
     "ENV_PREFIX",
     "ServerSettings",
     "SettingsError",
-    "add_arguments",
     "describe",
     "export",
     "query_process_environment",
@@ -32,6 +33,13 @@ ENV_PREFIX = "KG_"
 
 class SettingsError(ValueError):
     """A setting was given a value that cannot be used."""
+
+
+_AT_LEAST_ONE = ("port", "workers", "threads", "query_processes", "client_max_queries")
+_POSITIVE = (
+    "query_timeout_s", "queue_timeout_s", "queue_size", "max_result_rows", "max_result_bytes",
+    "max_query_bytes", "max_url_bytes", "header_timeout_s",
+)  # fmt: skip
 
 
 def _help(text: str) -> dict[str, str]:
@@ -213,25 +221,10 @@ class ServerSettings:
     )
 
     def __post_init__(self) -> None:
-        for name in (
-            "port",
-            "workers",
-            "threads",
-            "query_processes",
-            "client_max_queries",
-            "queue_size",
-        ):
+        for name in _AT_LEAST_ONE:
             if getattr(self, name) < 1:
                 raise SettingsError(f"{name} must be at least 1")
-        for name in (
-            "query_timeout_s",
-            "queue_timeout_s",
-            "max_result_rows",
-            "max_result_bytes",
-            "max_query_bytes",
-            "max_url_bytes",
-            "header_timeout_s",
-        ):
+        for name in _POSITIVE:
             if getattr(self, name) <= 0:
                 raise SettingsError(f"{name} must be positive")
         if self.log_level not in ("debug", "info", "warning", "error"):
@@ -254,7 +247,10 @@ class ServerSettings:
         for f in dataclasses.fields(cls):
             raw = env.get(ENV_PREFIX + f.name.upper())
             if raw is not None:
-                values[f.name] = _convert(f, raw)
+                try:
+                    values[f.name] = parse_value(f, raw)
+                except ValueError as exc:
+                    raise SettingsError(f"{ENV_PREFIX}{f.name.upper()}={raw!r}: {exc}") from None
         return cls(**values)
 
     def with_args(self, args: argparse.Namespace) -> ServerSettings:
@@ -289,68 +285,6 @@ def describe() -> Iterator[tuple[str, str, Any, str]]:
     """``(name, environment variable, default, help)`` for every setting."""
     for f in dataclasses.fields(ServerSettings):
         yield f.name, ENV_PREFIX + f.name.upper(), f.default, f.metadata["help"]
-
-
-def _type_of(f: dataclasses.Field[Any]) -> type:
-    return type(f.default)
-
-
-def _convert(f: dataclasses.Field[Any], raw: str) -> Any:
-    kind = _type_of(f)
-    try:
-        if kind is bool:
-            return _parse_bool(raw)
-        if kind is tuple:
-            return _parse_list(raw)
-        if kind is Path:
-            return Path(raw)
-        return kind(raw)
-    except ValueError as exc:
-        raise SettingsError(f"{ENV_PREFIX}{f.name.upper()}={raw!r}: {exc}") from None
-
-
-def _parse_bool(raw: str) -> bool:
-    lowered = raw.strip().lower()
-    if lowered in ("1", "true", "yes", "on"):
-        return True
-    if lowered in ("0", "false", "no", "off", ""):
-        return False
-    raise ValueError("expected true or false")
-
-
-def _parse_list(raw: str) -> tuple[str, ...]:
-    return tuple(item.strip() for item in raw.split(",") if item.strip())
-
-
-# Flags whose name is not simply the field name with dashes: `--out` is shared with `cgkg build`.
-_FLAG_NAMES: dict[str, tuple[str, ...]] = {"out_dir": ("--out", "--out-dir")}
-
-
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """Add one ``--flag`` per setting; a flag left out keeps the env/default value."""
-    for f in dataclasses.fields(ServerSettings):
-        flags = _FLAG_NAMES.get(f.name, ("--" + f.name.replace("_", "-"),))
-        kind = _type_of(f)
-        help_text = f"{f.metadata['help']} (env {ENV_PREFIX}{f.name.upper()})"
-        if kind is bool:
-            parser.add_argument(
-                *flags,
-                dest=f.name,
-                action=argparse.BooleanOptionalAction,
-                default=None,
-                help=help_text,
-            )
-        elif kind is tuple:
-            parser.add_argument(
-                *flags,
-                dest=f.name,
-                type=_parse_list,
-                default=None,
-                metavar="IRI[,IRI...]",
-                help=help_text,
-            )
-        else:
-            parser.add_argument(*flags, dest=f.name, type=kind, default=None, help=help_text)
 
 
 def query_process_environment() -> dict[str, str]:

@@ -59,3 +59,46 @@ def test_readme_shows_the_two_commands():
 
 def test_ci_runs_the_readme_test_command():
     assert "make test" in (ROOT / ".ci/run").read_text(encoding="utf-8")
+
+
+def server_folders():
+    return sorted({p.parent for p in python_files("server")})
+
+
+@pytest.mark.parametrize("folder", server_folders(), ids=lambda p: str(p.relative_to(ROOT)))
+def test_no_server_folder_holds_more_than_12_modules(folder):
+    assert len(list(folder.glob("*.py"))) <= 12
+
+
+@pytest.mark.parametrize("path", python_files("server"), ids=lambda p: str(p.relative_to(ROOT)))
+def test_no_server_module_is_over_300_lines(path):
+    assert len(path.read_text(encoding="utf-8").splitlines()) <= 300
+
+
+def long_functions(path):
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            length = (node.end_lineno or node.lineno) - node.lineno + 1
+            if length > 40:
+                yield f"{node.name} ({length} lines)"
+
+
+@pytest.mark.parametrize("path", python_files("server"), ids=lambda p: str(p.relative_to(ROOT)))
+def test_no_server_function_is_over_40_lines(path):
+    assert list(long_functions(path)) == []
+
+
+@pytest.mark.parametrize(
+    "path", python_files("server/sparql"), ids=lambda p: str(p.relative_to(ROOT))
+)
+def test_the_sparql_endpoint_never_imports_the_web_site(path):
+    assert not [m for m in imported_modules(path) if m.startswith("server.web")]
+
+
+def test_server_is_cut_into_the_sparql_web_and_http_packages():
+    assert {p.name for p in (ROOT / "server").iterdir() if (p / "__init__.py").exists()} >= {
+        "sparql",
+        "web",
+        "http",
+    }

@@ -135,6 +135,43 @@ def parse_query_string(query_string: str, max_query_bytes: int) -> QueryRequest 
     return QueryRequest(query, default, named, _formats(args), "get")
 
 
+def _parse_form(request: Request, args: MultiDict[str, str], limit: int) -> QueryRequest:
+    if not _charset_is_utf8(request):
+        raise UnsupportedMediaType("Form data must be UTF-8.")
+    body = _read_body(request, limit * _FORM_EXPANSION + 4096)
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError:
+        raise BadRequest("The form body is not valid UTF-8.") from None
+    form = _decode_params(text)
+    _refuse_update(form)
+    if "query" in args:
+        raise BadRequest("Send 'query' in the form body only, not also in the URL.")
+    query = _single_query(form.getlist("query"))
+    _check_size(query, limit)
+    default, named = _graphs(form, args)
+    return QueryRequest(query, default, named, _formats(form) + _formats(args), "form")
+
+
+def _parse_direct(request: Request, args: MultiDict[str, str], limit: int) -> QueryRequest:
+    if not _charset_is_utf8(request):
+        raise UnsupportedMediaType(
+            "A query sent as application/sparql-query must be UTF-8, the only charset "
+            "the protocol allows."
+        )
+    if "query" in args:
+        raise BadRequest("The query is in the body; do not also send a 'query' parameter.")
+    body = _read_body(request, limit)
+    try:
+        query = body.decode("utf-8")
+    except UnicodeDecodeError:
+        raise BadRequest("The query is not valid UTF-8.") from None
+    if not query.strip():
+        raise BadRequest("The request body is empty; send a SPARQL query.")
+    default, named = _graphs(args)
+    return QueryRequest(query, default, named, _formats(args), "direct")
+
+
 def parse(request: Request, max_query_bytes: int) -> QueryRequest | None:
     """The query operation in ``request``, or ``None`` for a bare GET (service description)."""
     query_string = request.environ.get("QUERY_STRING", "")
@@ -142,43 +179,13 @@ def parse(request: Request, max_query_bytes: int) -> QueryRequest | None:
         return parse_query_string(query_string, max_query_bytes)
     args = url_params(query_string)
     _refuse_update(args)
-
     mimetype = request.mimetype
     if mimetype == SPARQL_UPDATE:
         raise UpdateForbidden()
     if mimetype == FORM:
-        if not _charset_is_utf8(request):
-            raise UnsupportedMediaType("Form data must be UTF-8.")
-        body = _read_body(request, max_query_bytes * _FORM_EXPANSION + 4096)
-        try:
-            text = body.decode("utf-8")
-        except UnicodeDecodeError:
-            raise BadRequest("The form body is not valid UTF-8.") from None
-        form = _decode_params(text)
-        _refuse_update(form)
-        if "query" in args:
-            raise BadRequest("Send 'query' in the form body only, not also in the URL.")
-        query = _single_query(form.getlist("query"))
-        _check_size(query, max_query_bytes)
-        default, named = _graphs(form, args)
-        return QueryRequest(query, default, named, _formats(form) + _formats(args), "form")
+        return _parse_form(request, args, max_query_bytes)
     if mimetype == SPARQL_QUERY:
-        if not _charset_is_utf8(request):
-            raise UnsupportedMediaType(
-                "A query sent as application/sparql-query must be UTF-8, the only charset "
-                "the protocol allows."
-            )
-        if "query" in args:
-            raise BadRequest("The query is in the body; do not also send a 'query' parameter.")
-        body = _read_body(request, max_query_bytes)
-        try:
-            query = body.decode("utf-8")
-        except UnicodeDecodeError:
-            raise BadRequest("The query is not valid UTF-8.") from None
-        if not query.strip():
-            raise BadRequest("The request body is empty; send a SPARQL query.")
-        default, named = _graphs(args)
-        return QueryRequest(query, default, named, _formats(args), "direct")
+        return _parse_direct(request, args, max_query_bytes)
     if not mimetype:
         raise UnsupportedMediaType(
             "A POST needs a Content-Type: application/sparql-query (the query as the body) "

@@ -33,6 +33,7 @@ from server.sparql.formats import (
 )
 from server.web.describe import context_graph, describe, display_query
 from server.web.models.resource import Alternate, build_page, page_kind
+from server.web.models.terms import Linker
 from server.web.render import add_dataset_links, current_languages, current_linker, render
 
 __all__ = ["FORMATS", "NAMESPACES", "Retirement", "bp", "retirements", "serialize"]
@@ -62,6 +63,8 @@ NAMESPACES = (
 
 FORMATS = RESOURCE_FORMATS
 HTML_TYPES = ("text/html", "application/xhtml+xml")
+Link = tuple[str, str, str | None]
+"""A ``Link`` header entry: href, rel, media type."""
 _CONTEXT_QUERIES = {
     "zone": "resource_zone_context",
     "division": "resource_division_context",
@@ -174,6 +177,43 @@ def retired(entry: Retirement, fmt_ext: str) -> BaseResponse:
 _FIRST = f"<any({', '.join(repr(n) for n in NAMESPACES)}):first>"
 
 
+def _resolve(kg: KnowledgeGraph, requested: str, linker: Linker) -> tuple[str, Format | None, bool]:
+    """(path of the IRI, format asked by extension, whether `.html` was asked)."""
+    path, by_extension, html_asked = split_extension(requested)
+    if path != requested and _known(kg, linker.iri(requested)):
+        # An IRI of ours that itself ends like a format (a distribution `…/cgkg.ttl`).
+        return requested, None, False
+    return path, by_extension, html_asked
+
+
+def _page(
+    kg: KnowledgeGraph, iri: str, description: Graph, alts: list[Alternate], links: list[Link]
+) -> Response:
+    is_graph = kg.has_graph(iri)
+    kind = page_kind(description, URIRef(iri), is_graph)
+    context = context_graph(kg, _CONTEXT_QUERIES[kind], iri) if kind in _CONTEXT_QUERIES else None
+    page = build_page(
+        iri=iri,
+        description=description,
+        kind=kind,
+        context=context,
+        linker=current_linker(),
+        alternates=alts,
+        query=display_query(iri),
+        extra={"size": kg.manifest.graphs.get(iri)} if kind == "graph" else None,
+    )
+    return render("resources/page.html", links=links, page=page)
+
+
+def _data(kg: KnowledgeGraph, description: Graph, fmt: Format, links: list[Link]) -> Response:
+    response = Response(
+        serialize(description, fmt, dict(kg.prefixes)), content_type=fmt.content_type
+    )
+    response.vary.add("Accept")
+    add_dataset_links(response, links)
+    return response
+
+
 @bp.get(f"/{_FIRST}", defaults={"rest": ""})
 @bp.get(f"/{_FIRST}.<any(ttl, nt, jsonld, rdf, html):ext>", defaults={"rest": ""})
 @bp.get(f"/{_FIRST}/<path:rest>")
@@ -181,53 +221,27 @@ def resource(first: str, rest: str, ext: str = "") -> BaseResponse:
     kg = current_services().kg
     requested = first + ("/" + rest if rest else "") + (f".{ext}" if ext else "")
     linker = current_linker()
-    path, by_extension, html_asked = split_extension(requested)
-    if path != requested and _known(kg, linker.iri(requested)):
-        # An IRI of ours that itself ends like a format (a distribution `…/cgkg.ttl`).
-        path, by_extension, html_asked = requested, None, False
+    path, by_extension, html_asked = _resolve(kg, requested, linker)
     iri = linker.iri(path)
     entry = retirements(kg).get(iri)
     if entry is not None:
-        ext = requested[len(path) :]
-        return retired(entry, ext)
+        return retired(entry, requested[len(path) :])
     description = describe(kg, iri)
-    is_graph = kg.has_graph(iri)
-    if not len(description) and not is_graph:
+    if not len(description) and not kg.has_graph(iri):
         return not_found("/" + path, iri)
-
-    chosen: Format | str | None = by_extension or (
-        "html" if html_asked else negotiate(request.headers.get("Accept"))
-    )
+    chosen = by_extension or ("html" if html_asked else negotiate(request.headers.get("Accept")))
     if chosen is None:
         raise NotAcceptable(
             "This resource is available as text/html, "
             + ", ".join(fmt.media_type for fmt in FORMATS)
             + "."
         )
-    local = "/" + path
-    alts = alternates(local)
-    links = [(a.href, "alternate", a.media_type) for a in alts]
-    if chosen == "html":
-        kind = page_kind(description, URIRef(iri), is_graph)
-        context = (
-            context_graph(kg, _CONTEXT_QUERIES[kind], iri) if kind in _CONTEXT_QUERIES else None
-        )
-        page = build_page(
-            iri=iri,
-            description=description,
-            kind=kind,
-            context=context,
-            linker=linker,
-            alternates=alts,
-            query=display_query(iri),
-            extra={"size": kg.manifest.graphs.get(iri)} if kind == "graph" else None,
-        )
-        response = render("resources/page.html", links=links, page=page)
-    elif isinstance(chosen, Format):
-        body = serialize(description, chosen, dict(kg.prefixes))
-        response = Response(body, content_type=chosen.content_type)
-        response.vary.add("Accept")
-        add_dataset_links(response, links)
+    alts = alternates("/" + path)
+    links: list[Link] = [(a.href, "alternate", a.media_type) for a in alts]
+    if isinstance(chosen, Format):
+        response = _data(kg, description, chosen, links)
+    else:
+        response = _page(kg, iri, description, alts, links)
     if by_extension or html_asked:
         response.headers["Content-Location"] = "/" + requested
     variant = chosen.name if isinstance(chosen, Format) else f"html-{current_languages().primary}"

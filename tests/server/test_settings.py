@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from server.settings import ServerSettings, SettingsError, add_arguments, describe
+from server.cli import add_arguments
+from server.settings import ServerSettings, SettingsError, describe
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "server.md"
 

@@ -98,6 +98,9 @@ class BrokerServer(socketserver.ThreadingMixIn, socketserver.UnixStreamServer):
     """The engine behind a Unix socket, one thread per HTTP-worker connection."""
 
     daemon_threads = True
+    # Every thread of every HTTP worker may connect at once (workers × threads); the
+    # default backlog of 5 would refuse most of a burst.
+    request_queue_size = 1024
 
     def __init__(self, path: Path, engine: QueryEngine) -> None:
         self.engine = engine

@@ -168,9 +168,11 @@ def division_chain(graph: Graph, start: Node, linker: Linker) -> list[dict[str, 
     return chain
 
 
-def zone_context(graph: Graph, zone: URIRef, linker: Linker) -> dict[str, Any]:
-    task = _first(graph.objects(zone, CGKG.task))
-    text = _literal(graph, task, CGKG.taskText, "zh") if task is not None else None
+def _evidence(
+    graph: Graph, zone: URIRef, linker: Linker
+) -> tuple[list[dict[str, Any]], dict[str, Value], dict[str, str]]:
+    """The zone's themes with their phrases, and every phrase of the task to highlight:
+    what it stands for (a theme, else a local initiative) and which of the two it is."""
     themes = []
     phrases: dict[str, Value] = {}
     for assignment in _sorted(graph.objects(zone, CGKG.themeAssignment)):
@@ -187,6 +189,13 @@ def zone_context(graph: Graph, zone: URIRef, linker: Linker) -> dict[str, Any]:
             if str(phrase) not in phrases:
                 phrases[str(phrase)] = linker.value(initiative, graph)
                 kinds[str(phrase)] = "initiative"
+    return themes, phrases, kinds
+
+
+def zone_context(graph: Graph, zone: URIRef, linker: Linker) -> dict[str, Any]:
+    task = _first(graph.objects(zone, CGKG.task))
+    text = _literal(graph, task, CGKG.taskText, "zh") if task is not None else None
+    themes, phrases, kinds = _evidence(graph, zone, linker)
     division = _first(graph.objects(zone, CGKG.division))
     designation = _first(graph.objects(zone, CGKG.designation))
     period = (

@@ -77,3 +77,19 @@ def test_a_missing_broker_is_a_problem_not_a_crash(tmp_path: Path) -> None:
     client = BrokerClient(tmp_path / "nothing.sock", 1)
     assert client.problems() == ["The query engine of this server is not answering."]
     client.close()
+
+
+def test_a_burst_of_new_connections_is_accepted(client: BrokerClient) -> None:
+    start = threading.Barrier(64)
+    answers: list[str] = []
+
+    def ask(i: int) -> None:
+        start.wait()
+        answers.append(client.execute(f"client-{i}", job("ASK {}")).kind)
+
+    threads = [threading.Thread(target=ask, args=(i,)) for i in range(64)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert answers == ["ok"] * 64
