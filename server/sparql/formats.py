@@ -164,6 +164,11 @@ def best_media_type(accept: str | None, offers: Sequence[str]) -> str | None:
         return None
     if not accept or not accept.strip():
         return offers[0]
+    return _best_media_type(accept, tuple(offers))
+
+
+@lru_cache(maxsize=1024)
+def _best_media_type(accept: str, offers: tuple[str, ...]) -> str | None:
     mime = parse_accept(accept)
     if not mime:
         return offers[0]

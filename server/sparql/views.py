@@ -33,13 +33,15 @@ HTML_TYPES = ("text/html", "application/xhtml+xml")
 _OFFERS = (*(f.media_type for f in FORMATS), *HTML_TYPES)
 
 
-def prefers_html(req: Request) -> bool:
+def prefers_html(req: Request, parsed: protocol.QueryRequest | None) -> bool:
     """Whether this GET prefers HTML to every result format the endpoint offers.
 
     A browser names text/html first; SPARQL clients name result or RDF types. An
     explicit ``format`` parameter is a request for data, never for the page.
     """
-    if req.method != "GET" or req.args.get("format") or req.args.get("output"):
+    if req.method != "GET":
+        return False
+    if parsed.formats if parsed is not None else ("format" in req.args or "output" in req.args):
         return False
     accept = req.headers.get("Accept")
     return bool(accept) and best_media_type(accept, _OFFERS) in HTML_TYPES
@@ -56,7 +58,7 @@ def sparql() -> Response:
     """Answer a SPARQL query, or describe the service when there is none."""
     services = current_services()
     parsed = protocol.parse(request, services.settings.max_query_bytes)
-    if services.query_page is not None and prefers_html(request):
+    if services.query_page is not None and prefers_html(request, parsed):
         return services.query_page()
     kg = services.kg
     if parsed is None:
