@@ -76,7 +76,9 @@ def _services(settings: ServerSettings) -> Services:
 
 def _stack(app: Flask, services: Services) -> None:
     s = services.settings
-    inner = CacheHits(app.wsgi_app, services.cache, s.gzip_min_bytes)
+    inner = CacheHits(
+        app.wsgi_app, services.cache, s.gzip_min_bytes, lambda: services.releases.kg.build_id
+    )
     limited = UrlLimit(RateLimit(inner, services.limiter, s.trusted_proxies), s.max_url_bytes)
     front = Cors(limited, s.cors_origin)
     app.wsgi_app = AccessLog(front, s.trusted_proxies) if s.access_log else front  # type: ignore[method-assign]

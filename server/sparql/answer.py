@@ -46,10 +46,11 @@ def query_hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
-def raw_key(environ: Mapping[str, Any]) -> tuple[str, str, str, str]:
-    """The cache key of a GET/HEAD as received: path, raw query string, ``Accept``, and
-    whether the answer may be gzipped (so the view's 406s and the cache agree)."""
+def raw_key(environ: Mapping[str, Any], build_id: str) -> tuple[str, str, str, str, str]:
+    """The cache key of a GET/HEAD as received, for the release ``build_id``: path, raw
+    query string, ``Accept`` and ``Accept-Encoding``."""
     return (
+        build_id,
         environ.get("PATH_INFO", ""),
         environ.get("QUERY_STRING", ""),
         environ.get("HTTP_ACCEPT", ""),
@@ -161,10 +162,12 @@ class QueryAnswerer:
             if outcome.kind != "ok":
                 raise _refusal(outcome, parsed, accept)
             entry = self._entry(outcome, parsed)
-            if self._cache.enabled and outcome.build_id == build_id:
+            if outcome.build_id != build_id:  # the engine has moved on: answer, keep nothing
+                return entry
+            if self._cache.enabled:
                 self._cache.put(key, entry)
         if self._cache.enabled and environ.get("REQUEST_METHOD") in ("GET", "HEAD"):
-            self._cache.put(raw_key(environ), entry)
+            self._cache.put(raw_key(environ, build_id), entry)
         environ[NOTE_ROWS] = entry.rows
         return entry
 

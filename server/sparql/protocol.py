@@ -21,7 +21,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from typing import Literal
-from urllib.parse import parse_qsl
 
 from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Request
@@ -32,6 +31,7 @@ from server.errors import (
     UnsupportedMediaType,
     UpdateForbidden,
 )
+from server.http.urlencoded import parse_pairs
 
 __all__ = ["QueryRequest", "looks_like_update", "parse", "parse_query_string", "url_params"]
 
@@ -111,7 +111,7 @@ def _refuse_update(params: MultiDict[str, str]) -> None:
 
 def _decode_params(text: str) -> MultiDict[str, str]:
     try:
-        return MultiDict(parse_qsl(text, keep_blank_values=True, errors="strict"))
+        return MultiDict(parse_pairs(text))
     except (UnicodeDecodeError, ValueError):
         raise BadRequest("The parameters are not valid UTF-8 URL-encoded data.") from None
 

@@ -11,6 +11,7 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.parse
 from collections.abc import Callable
 from pathlib import Path
 
@@ -27,6 +28,14 @@ PATHS = (
     "/shapes.ttl",
     "/zone/2015/110102",
     "/health",
+)
+
+
+TEXTS = "/sparql?" + urllib.parse.urlencode(
+    {
+        "query": "SELECT ?text WHERE { ?q a <https://w3id.org/cgkg/ontology#ExampleQuery> ; "
+        "<https://schema.org/text> ?text }"
+    }
 )
 
 
@@ -107,12 +116,15 @@ def test_a_rebuild_under_load_is_switched_to_without_a_failed_request(
 ) -> None:
     server = start_server(own_build, "--rate-limit-per-s", "0", "--release-check-s", "0.5")
     old = current_target(own_build)
+    cached = [server.get(TEXTS)[1] for _ in range(3)]  # in every worker's cache, likely
     with Load(server) as load:
         time.sleep(1)
         new_id = build(own_build, changed_queries(tmp_path))
         wait_for_switch(server, new_id)
     assert (load.failures, load.count > 100) == ([], True)
     assert old.exists()  # keep_releases=1, but the server still held it while switching
+    assert b"# changed" not in cached[0]
+    assert all(b"# changed" in server.get(TEXTS)[1] for _ in range(4))  # no stale answer
 
 
 def test_sighup_switches_at_once(
