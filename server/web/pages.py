@@ -1,7 +1,7 @@
 """The site's own pages: home (counts, charts, entry points) and the browse lists.
 
-The query editor lives in `blueprints.pages_query`; ontology, shapes and
-downloads in `blueprints.pages_docs`.
+The query editor lives in `server.web.editor`; ontology and shapes in
+`server.web.docs`, downloads in `server.web.downloads`.
 """
 
 from __future__ import annotations

@@ -41,7 +41,7 @@ __all__ = ["FORMATS", "NAMESPACES", "Retirement", "bp", "retirements", "serializ
 bp = Blueprint("resources", __name__)
 
 # First path segments of the dataset's IRIs (docs/model.md). `ontology` and
-# `shapes` are documents of their own (blueprints.pages_docs).
+# `shapes` are documents of their own (server.web.docs).
 NAMESPACES = (
     "agency",
     "dataset",

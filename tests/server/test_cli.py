@@ -3,6 +3,7 @@ graceful stop."""
 
 from __future__ import annotations
 
+import os
 import shutil
 import signal
 import subprocess
@@ -175,3 +176,26 @@ def test_stopping_leaves_no_query_process(
     time.sleep(0.5)
     assert query_pids
     assert [pid for pid in query_pids if Path(f"/proc/{pid}").exists()] == []
+
+
+def test_a_query_broker_that_dies_is_started_again(
+    start_server: Callable[..., LiveServer], built_out: Path
+) -> None:
+    server = start_server(built_out, "--rate-limit-per-s", "0")
+    (broker,) = subprocess.run(
+        ["pgrep", "-P", str(server.process.pid), "-f", "execution.broker"],
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout.split()
+    os.kill(int(broker), signal.SIGKILL)
+    deadline = time.monotonic() + 20
+    statuses = []
+    while time.monotonic() < deadline:
+        statuses.append(server.get(f"/sparql?query=ASK%7B%7D%23{len(statuses)}")[0])
+        if statuses[-1] == 200:
+            break
+        time.sleep(0.2)
+    assert statuses[-1] == 200
+    assert set(statuses[:-1]) <= {503}  # while it restarted: unavailable, never an error
+    assert server.health()["status"] == "ok"

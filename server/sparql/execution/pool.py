@@ -30,7 +30,7 @@ from server.sparql.evaluation import Job, Outcome
 
 __all__ = ["Died", "Expired", "PoolStats", "ProcessPool", "QueryProcess"]
 
-log = logging.getLogger("server.query_pool")
+log = logging.getLogger("server.pool")
 
 _HEADER = struct.Struct(">Q")
 _STARTUP_TIMEOUT_S = 120.0
