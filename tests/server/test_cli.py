@@ -190,7 +190,7 @@ def test_a_query_broker_that_dies_is_started_again(
     ).stdout.split()
     os.kill(int(broker), signal.SIGKILL)
     deadline = time.monotonic() + 20
-    statuses = []
+    statuses: list[int] = []
     while time.monotonic() < deadline:
         statuses.append(server.get(f"/sparql?query=ASK%7B%7D%23{len(statuses)}")[0])
         if statuses[-1] == 200:
