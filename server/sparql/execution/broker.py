@@ -113,6 +113,9 @@ class BrokerServer(socketserver.ThreadingMixIn, socketserver.UnixStreamServer):
                 return ("ok", self.engine.execute(str(client), Job.from_wire(job)).to_wire())
             except KGError as exc:
                 return ("error", exc.status, exc.message, exc.headers.get("Retry-After", ""))
+            except Exception:  # an answer all the same: a dropped connection would be retried
+                log.exception("query failed in the broker")
+                return ("error", 500, "Something went wrong on the server; it has been logged.", "")
         if request[0] == "problems":
             return ("problems", self.engine.problems())
         if request[0] == "stats":
@@ -215,17 +218,22 @@ class _Switcher:
         target = current_target(self._settings.out_dir)
         if target in (self._engine.release_dir, self._refused):
             return
-        lease: Lease | None = None
         try:
             lease = Lease(target)
+        except ReleaseError as exc:
+            log.error("not switching to %s: %s", target, exc)
+            return  # e.g. deleted meanwhile: `current` has moved on, look again next time
+        try:
             KnowledgeGraph.open_verified(lease)  # checked, then dropped: the engine keeps the lease
             self._engine.switch(lease)
         except (ReleaseError, Died) as exc:
-            if lease is not None:
-                lease.close()
+            lease.close()
             self._refused = target
             log.error("not switching to %s: %s", target, exc)
             return
+        except BaseException:
+            lease.close()
+            raise
         announce(self._runtime_dir, target)
 
 

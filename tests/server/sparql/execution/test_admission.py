@@ -93,29 +93,30 @@ def test_waiting_past_the_queue_timeout_is_busy_with_retry_after() -> None:
     blocker.join()
 
 
-def test_a_full_queue_refuses_at_once() -> None:
-    admission = Admission(1, 1, 1, 1, 5.0)
+def one_waiting(admission: Admission, client: str) -> threading.Event:
+    """``admission``'s one slot held by another client and ``client`` waiting for it; set
+    the event returned to let the holder go."""
     release = threading.Event()
-    blocker = hold(admission, "a", release)
-    waiter = threading.Thread(target=lambda: admission.slot("b").__enter__(), daemon=True)
+    hold(admission, "holder", release)
+    waiter = threading.Thread(target=lambda: admission.slot(client).__enter__(), daemon=True)
     waiter.start()
     wait_for(lambda: admission.stats.waiting == 1)
+    return release
+
+
+def test_a_full_queue_refuses_at_once() -> None:
+    admission = Admission(1, 1, 1, 1, 5.0)
+    release = one_waiting(admission, "b")
     started = time.monotonic()
     with pytest.raises(Busy, match="queue is full"), admission.slot("c"):
         pass
     assert time.monotonic() - started < 0.5
     release.set()
-    blocker.join()
 
 
 def test_a_client_over_its_waiting_bound_is_refused_at_once() -> None:
     admission = Admission(1, 1, 1, 16, 5.0)
-    release = threading.Event()
-    blocker = hold(admission, "a", release)
-    waiter = threading.Thread(target=lambda: admission.slot("b").__enter__(), daemon=True)
-    waiter.start()
-    wait_for(lambda: admission.stats.waiting == 1)
+    release = one_waiting(admission, "b")
     with pytest.raises(Busy, match="waiting"), admission.slot("b"):
         pass
     release.set()
-    blocker.join()
