@@ -14,7 +14,6 @@ travels, outermost first::
 from __future__ import annotations
 
 import atexit
-import tempfile
 from pathlib import Path
 
 from flask import Flask
@@ -60,7 +59,7 @@ def _open(settings: ServerSettings) -> tuple[KnowledgeGraph, QueryRunner]:
 def _services(settings: ServerSettings) -> Services:
     kg, queries = _open(settings)
     runtime = settings.runtime_path
-    table = (runtime or Path(tempfile.mkdtemp(prefix="cgkg-"))) / "ratelimit"
+    table = runtime / "ratelimit" if runtime is not None else None  # else this process's own
     cache = ResponseCache(settings.cache_bytes)
     return Services(
         settings=settings,
