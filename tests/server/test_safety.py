@@ -194,6 +194,36 @@ def test_service_hidden_behind_a_prefix_is_refused_too(
     assert (status, listener.connections) == (403, 0)
 
 
+def post_query(server: LiveServer, query: str) -> tuple[int, bytes]:
+    request = urllib.request.Request(
+        server.url + "/sparql",
+        data=query.encode("utf-8"),
+        headers={"Content-Type": "application/sparql-query", "Accept": "application/json"},
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return int(response.status), response.read()
+    except urllib.error.HTTPError as exc:
+        return int(exc.code), exc.read()
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1", "localhost", "127.1", "0x7f000001"])
+def test_service_spelled_past_the_check_reaches_nothing(
+    guarded: LiveServer, listener: Listener, host: str
+) -> None:
+    # A codepoint escape makes the lexical check read the rest of the line as a comment;
+    # with no SERVICE endpoint allowed, query processes have no network to call out on.
+    endpoint = listener.url.replace("127.0.0.1", host)
+    query = (
+        "SELECT ?leak WHERE { OPTIONAL { ?a ?b <http://a/\\u0041#> } "
+        f"SERVICE <{endpoint}> {{ ?leak ?p ?o }} }}"
+    )
+    status, body = post_query(guarded, query)
+    time.sleep(0.3)
+    assert (listener.connections, b"from-listener" in body) == (0, False)
+    assert status != 200 or b"leak" not in body.split(b"bindings")[-1]
+
+
 DEAD_ENDPOINT = f"http://127.0.0.1:{free_port()}/sparql"
 
 

@@ -53,7 +53,11 @@ class QueryEngine:
 
     def _start_pool(self, release_dir: Path) -> ProcessPool:
         s = self._settings
-        return ProcessPool(release_dir, s.query_processes, s.memory_max_triples, s.query_memory_mb)
+        # With no SERVICE endpoint allowed, query processes need no network at all.
+        isolated = not s.service_allowlist
+        return ProcessPool(
+            release_dir, s.query_processes, s.memory_max_triples, s.query_memory_mb, isolated
+        )
 
     @property
     def release_dir(self) -> Path:

@@ -48,10 +48,13 @@ class Died(Exception):
 class QueryProcess:
     """One child process and the pipes to it; used by one thread at a time."""
 
-    def __init__(self, release_dir: Path, memory_max_triples: int, memory_mb: int) -> None:
+    def __init__(
+        self, release_dir: Path, memory_max_triples: int, memory_mb: int, isolated: bool = False
+    ) -> None:
         command = [sys.executable, "-m", "server.sparql.execution.worker", str(release_dir)]
+        limits = [str(memory_max_triples), str(memory_mb), "isolated" if isolated else "open"]
         self.proc = subprocess.Popen(  # noqa: S603 - our own interpreter and module
-            [*command, str(memory_max_triples), str(memory_mb)],
+            [*command, *limits],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             bufsize=0,
@@ -64,6 +67,8 @@ class QueryProcess:
         self._in = stdin.fileno()
         self._out = stdout.fileno()
         self._ready = False
+        self.isolated = False
+        """Whether the process could leave the network (known once it is ready)."""
         self.started_job_at: float | None = None
 
     @property
@@ -105,6 +110,7 @@ class QueryProcess:
             log.error("query process %s failed to start: %s", self.pid, hello[1:])
             raise Died
         self._ready = True
+        self.isolated = bool(hello[2])
 
     def run(self, job: Job, timeout_s: float) -> Outcome:
         """Evaluate ``job``; the time limit starts once the process is ready."""
@@ -145,9 +151,16 @@ class PoolStats:
 class ProcessPool:
     """``size`` query processes over one release."""
 
-    def __init__(self, release_dir: Path, size: int, memory_max_triples: int, memory_mb: int):
+    def __init__(
+        self,
+        release_dir: Path,
+        size: int,
+        memory_max_triples: int,
+        memory_mb: int,
+        isolated: bool = False,
+    ):
         self.release_dir = release_dir
-        self._spawn_args = (release_dir, memory_max_triples, memory_mb)
+        self._spawn_args = (release_dir, memory_max_triples, memory_mb, isolated)
         self._cond = threading.Condition()
         self._idle = [QueryProcess(*self._spawn_args) for _ in range(size)]
         self._all: set[QueryProcess] = set(self._idle)
@@ -165,6 +178,11 @@ class ProcessPool:
             processes = list(self._idle)
         for proc in processes:
             proc.await_ready()
+        if self._spawn_args[3] and not all(p.isolated for p in processes):
+            log.warning(
+                "query processes could not leave the network: the SERVICE allow-list check "
+                "is the only guard against SERVICE calls"
+            )
 
     def _take(self) -> QueryProcess:
         with self._cond:

@@ -1,7 +1,9 @@
 """A query process: evaluates client queries one at a time, and can be killed at any moment.
 
 Started by :mod:`server.sparql.execution.pool` as
-``python -m server.sparql.execution.worker RELEASE_DIR MEMORY_MAX_TRIPLES MEMORY_LIMIT_MB``.
+``python -m server.sparql.execution.worker RELEASE_DIR MEMORY_MAX_TRIPLES MEMORY_LIMIT_MB
+[isolated]``; ``isolated`` (when no SERVICE endpoint is allowed) cuts it off the
+network first (:func:`leave_the_network`).
 It leases the release (:class:`server.release.Lease`), opens it read-only,
 announces itself with a ``ready`` frame on stdout, then answers each
 :class:`~server.sparql.evaluation.Job` frame read from stdin with an
@@ -26,7 +28,7 @@ from server.kg import KnowledgeGraph
 from server.release import Lease, ReleaseError
 from server.sparql.evaluation import Job, evaluate
 
-__all__ = ["die_with_parent", "main", "read_frame", "write_frame"]
+__all__ = ["die_with_parent", "leave_the_network", "main", "read_frame", "write_frame"]
 
 _HEADER = struct.Struct(">Q")
 _PR_SET_PDEATHSIG = 1
@@ -70,6 +72,31 @@ def die_with_parent() -> None:
         return
 
 
+_CLONE_NEWNET = 0x40000000
+_CLONE_NEWUSER = 0x10000000
+
+
+def leave_the_network() -> bool:
+    """Move this process into a network namespace of its own, with no interface up.
+
+    pyoxigraph would fetch any URL a query names with SERVICE; in here no
+    address, loopback included, can be reached, however the query is spelled.
+    Root may do it directly, others through a user namespace of their own.
+    ``False`` where the kernel allows neither (the SERVICE allow-list check
+    before evaluation is then the only guard).
+    """
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+    except OSError:
+        return False
+    for flags in (_CLONE_NEWNET, _CLONE_NEWUSER | _CLONE_NEWNET):
+        if libc.unshare(flags) == 0:
+            return True
+    return False
+
+
 def _limit_memory(megabytes: int) -> None:
     """Cap the address space, so that a greedy query fails here, not on the whole machine."""
     if megabytes > 0:
@@ -84,13 +111,14 @@ def main(argv: list[str]) -> int:
         return 1
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # a Ctrl-C is for the server, which stops us
     fd_in, fd_out = sys.stdin.fileno(), sys.stdout.fileno()
+    isolated = len(argv) > 4 and argv[4] == "isolated" and leave_the_network()
     _limit_memory(int(argv[3]) if len(argv) > 3 else 0)
     try:
         kg = KnowledgeGraph.open(Lease(Path(argv[1])), int(argv[2]) if len(argv) > 2 else 0)
     except ReleaseError as exc:
         write_frame(fd_out, marshal.dumps(("failed", str(exc))))
         return 2
-    write_frame(fd_out, marshal.dumps(("ready", os.getpid())))
+    write_frame(fd_out, marshal.dumps(("ready", os.getpid(), isolated)))
     while True:
         frame = read_frame(fd_in)
         if frame is None:

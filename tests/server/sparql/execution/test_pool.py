@@ -103,3 +103,16 @@ def test_closed_pool_kills_its_processes(built_out: Path) -> None:
     pids = pool.pids
     pool.close()
     assert not any(alive(pid) for pid in pids)
+
+
+def test_isolated_processes_leave_the_network(built_out: Path) -> None:
+    pool = ProcessPool(current_target(built_out), 1, 0, 0, isolated=True)
+    try:
+        pool.await_ready()
+        outcome = pool.run(
+            job("SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }"), 5
+        )
+        assert outcome.kind == "error"
+        assert pool._idle[0].isolated
+    finally:
+        pool.close()
