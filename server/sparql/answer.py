@@ -19,6 +19,7 @@ from typing import Any
 
 from server.errors import (
     BadGateway,
+    BadRequest,
     KGError,
     NotAcceptable,
     QuerySyntaxError,
@@ -104,6 +105,8 @@ def _refusal(outcome: Outcome, parsed: QueryRequest, accept: str | None) -> KGEr
         if looks_like_update(parsed.query):
             return UpdateForbidden()
         return QuerySyntaxError(f"The query does not parse: {outcome.message}")
+    if outcome.kind == "invalid":
+        return BadRequest(f"The query cannot be evaluated: {outcome.message}")
     if outcome.kind == "not_acceptable":
         return _not_acceptable(parsed, accept, outcome.result)
     if outcome.kind == "too_large":

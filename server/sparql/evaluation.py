@@ -26,7 +26,7 @@ from server.sparql.formats import by_name, serialize_triples
 
 __all__ = ["Job", "Outcome", "evaluate"]
 
-OutcomeKind = Literal["ok", "syntax", "not_acceptable", "too_large", "error"]
+OutcomeKind = Literal["ok", "syntax", "invalid", "not_acceptable", "too_large", "error"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,6 +138,10 @@ class _CountingWriter:
         return b"".join(self._parts)
 
 
+# pyoxigraph's messages for evaluation errors the query causes (the rest are the server's).
+_QUERY_FAULTS = ("The custom function",)
+
+
 def _results_format(name: str) -> ox.QueryResultsFormat:
     writer = by_name(name).writer
     if not isinstance(writer, ox.QueryResultsFormat):
@@ -217,7 +221,13 @@ def _evaluate(kg: KnowledgeGraph, job: Job) -> Outcome:
         return _graph(kg, job, results)
     except SyntaxError as exc:
         return Outcome("syntax", message=str(exc))
-    except (OSError, RuntimeError, ValueError, TypeError) as exc:
+    except (ValueError, TypeError) as exc:  # the query's own doing, e.g. a bad IRI
+        return Outcome("invalid", message=str(exc) or type(exc).__name__)
+    except RuntimeError as exc:
+        if str(exc).startswith(_QUERY_FAULTS):
+            return Outcome("invalid", message=str(exc))
+        return Outcome("error", message=str(exc) or type(exc).__name__)
+    except OSError as exc:
         # Evaluation errors surface here, e.g. a failed SERVICE call or an
         # unsupported feature; the message is pyoxigraph's, without a trace.
         return Outcome("error", message=str(exc) or type(exc).__name__)

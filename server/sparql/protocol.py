@@ -22,6 +22,7 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
+import pyoxigraph as ox
 from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Request
 
@@ -99,8 +100,12 @@ def _graphs(*sources: MultiDict[str, str]) -> tuple[tuple[str, ...], tuple[str, 
         default.extend(params.getlist("default-graph-uri"))
         named.extend(params.getlist("named-graph-uri"))
     for iri in (*default, *named):
-        if not iri or any(c in iri for c in '<>"{}|^`\\ \t\n'):
-            raise BadRequest(f"The graph IRI {iri!r} is not a valid IRI.")
+        try:
+            ox.NamedNode(iri)
+        except ValueError as exc:
+            raise BadRequest(
+                f"The graph IRI {iri!r} is not a valid absolute IRI ({exc})."
+            ) from None
     return tuple(default), tuple(named)
 
 

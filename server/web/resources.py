@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+import pyoxigraph as ox
 from flask import Blueprint, Response, redirect, request
 from rdflib import Graph, URIRef
 from werkzeug.wrappers import Response as BaseResponse
@@ -177,6 +178,15 @@ def retired(entry: Retirement, fmt_ext: str) -> BaseResponse:
 _FIRST = f"<any({', '.join(repr(n) for n in NAMESPACES)}):first>"
 
 
+def _valid(iri: str) -> bool:
+    """Whether ``iri`` is an IRI at all: a path such as `/zone/a b` names nothing of ours."""
+    try:
+        ox.NamedNode(iri)
+    except ValueError:
+        return False
+    return True
+
+
 def _resolve(kg: KnowledgeGraph, requested: str, linker: Linker) -> tuple[str, Format | None, bool]:
     """(path of the IRI, format asked by extension, whether `.html` was asked)."""
     path, by_extension, html_asked = split_extension(requested)
@@ -223,6 +233,8 @@ def resource(first: str, rest: str, ext: str = "") -> BaseResponse:
     linker = current_linker()
     path, by_extension, html_asked = _resolve(kg, requested, linker)
     iri = linker.iri(path)
+    if not _valid(iri):
+        return not_found("/" + path, iri)
     entry = retirements(kg).get(iri)
     if entry is not None:
         return retired(entry, requested[len(path) :])

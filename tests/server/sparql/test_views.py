@@ -255,3 +255,15 @@ def test_access_log_line_has_the_fields(make_app, caplog: pytest.LogCaptureFixtu
 def test_head_before_any_get_still_has_the_length(client: FlaskClient) -> None:
     head = client.head("/sparql", query_string={"query": ZONES + " # head first"})
     assert (head.data, int(head.headers["Content-Length"]) > 0) == (b"", True)
+
+
+@pytest.mark.parametrize("graph", ["graph/themes", "", "urn:a b", "http://a/{x}"])
+def test_a_graph_that_is_no_absolute_iri_is_a_bad_request(client: FlaskClient, graph: str) -> None:
+    response = client.get("/sparql", query_string={"query": "ASK {}", "default-graph-uri": graph})
+    assert response.status_code == 400
+
+
+def test_an_unknown_function_is_the_querys_fault(client: FlaskClient) -> None:
+    query = "SELECT * WHERE { BIND(<urn:unknownfn>(1) AS ?v) }"
+    response = client.get("/sparql", query_string={"query": query})
+    assert (response.status_code, b"urn:unknownfn" in response.data) == (400, True)

@@ -177,3 +177,20 @@ def test_retired_iri_without_successor_is_410_with_the_reason(retiring_client):
 
 def test_release_without_retirements_serves_current_iris(client):
     assert client.get("/zone/2015/110100").status_code == 404
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/zone/2015/a%20b",
+        "/zone/%3C",
+        "/zone/%22",
+        "/zone/%7B",
+        "/zone/%5C",
+        "/zone/%",
+        "/zone/%FF",
+    ],
+)
+@pytest.mark.parametrize("accept", ["text/html", "text/turtle"])
+def test_a_path_that_is_no_iri_is_not_found(client, path, accept):
+    assert client.get(path, headers={"Accept": accept}).status_code == 404
