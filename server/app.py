@@ -6,7 +6,7 @@ none), makes the :class:`~server.services.Services` every view uses, registers
 the SPARQL, health and web blueprints, and stacks the HTTP wrappers. A request
 travels, outermost first::
 
-    AccessLog → Cors → UrlLimit → RateLimit → CacheHits → Flask
+    AccessLog → SecurityHeaders → Cors → UrlLimit → RateLimit → CacheHits → Flask
       Flask: errors.register · blueprints (sparql, graph store, health, web)
              after_request: compression.compress → conditional.finish
 """
@@ -25,6 +25,7 @@ from server.http.cache_hits import CacheHits
 from server.http.cors import Cors
 from server.http.limits import UrlLimit
 from server.http.ratelimit import RateLimit, RateLimiter
+from server.http.security_headers import SecurityHeaders
 from server.kg import KnowledgeGraph
 from server.release import Lease
 from server.services import EXTENSION_KEY, QueryRunner, ReleaseFollower, Services
@@ -79,7 +80,7 @@ def _stack(app: Flask, services: Services) -> None:
         app.wsgi_app, services.cache, s.gzip_min_bytes, lambda: services.releases.kg.build_id
     )
     limited = UrlLimit(RateLimit(inner, services.limiter, s.trusted_proxies), s.max_url_bytes)
-    front = Cors(limited, s.cors_origin)
+    front = SecurityHeaders(Cors(limited, s.cors_origin))
     app.wsgi_app = AccessLog(front, s.trusted_proxies) if s.access_log else front  # type: ignore[method-assign]
 
 

@@ -1,0 +1,18 @@
+"""Every response says: no sniffing, no framing, this server's own resources only."""
+
+from __future__ import annotations
+
+import pytest
+from flask.testing import FlaskClient
+
+PATHS = ["/", "/zone/2015/110102", "/sparql?query=ASK%7B%7D", "/nope", "/sparql?query=%7B"]
+
+
+@pytest.mark.parametrize("path", PATHS)
+def test_every_response_carries_the_security_headers(client: FlaskClient, path: str) -> None:
+    headers = client.get(path, headers={"Accept": "text/html"}).headers
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["X-Frame-Options"] == "DENY"
+    assert "frame-ancestors 'none'" in headers["Content-Security-Policy"]
+    assert "script-src 'self'" in headers["Content-Security-Policy"]
+    assert headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
