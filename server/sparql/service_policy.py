@@ -72,6 +72,8 @@ def service_endpoints(query: str, base_iri: str) -> list[str]:
             parsed = parseQuery(query)
     except ParseException as exc:
         raise ValueError(f"the query does not parse: {exc}") from None
+    except RecursionError:  # rdflib's parser recurses once per nested group
+        raise ValueError("the query nests too deeply to be read") from None
     prologue, body = parsed[0], parsed[1:]
     prefixes: dict[str, str] = {}
     base = base_iri

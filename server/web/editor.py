@@ -88,7 +88,10 @@ def _json_term(term: Mapping[str, Any], linker: Linker) -> Value:
     if kind == "uri":
         local = linker.path(text)
         return Value(
-            kind="iri", text=linker.curie(text) or text, href=local or text, external=local is None
+            kind="iri",
+            text=linker.curie(text) or text,
+            href=linker.href(text),
+            external=local is None,
         )
     if kind == "bnode":
         return Value(kind="bnode", text="_:" + text)
@@ -142,7 +145,7 @@ def query_form(query: str) -> str | None:
     """ "solutions" (SELECT, ASK), "graph" (CONSTRUCT, DESCRIBE), or None if it does not parse."""
     try:
         name = str(parseQuery(query)[1].name)
-    except ParseException:
+    except (ParseException, RecursionError):  # rdflib's parser recurses on nested groups
         return None
     return "graph" if name in ("ConstructQuery", "DescribeQuery") else "solutions"
 

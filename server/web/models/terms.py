@@ -28,6 +28,7 @@ __all__ = [
 ]
 
 LANGUAGES = ("zh", "en")
+_LINKABLE = ("http://", "https://")
 ELI_TITLE = URIRef("http://data.europa.eu/eli/ontology#title")
 # Most specific first: a resource's preferred label wins over a title.
 LABEL_PROPERTIES = (SKOS.prefLabel, RDFS.label, DCTERMS.title, ELI_TITLE)
@@ -147,6 +148,14 @@ class Linker:
             return None
         return f"{best[0]}:{local}"
 
+    def href(self, iri: str) -> str | None:
+        """Where a link to ``iri`` goes: its page here, or the IRI itself if it is a web
+        address. Other schemes (``javascript:``, ``data:``…) are shown, never linked."""
+        local = self.path(iri)
+        if local is not None:
+            return local
+        return iri if iri.lower().startswith(_LINKABLE) else None
+
     def value(self, term: Node, graph: Graph | None = None) -> Value:
         if isinstance(term, URIRef):
             iri = str(term)
@@ -155,7 +164,7 @@ class Linker:
             return Value(
                 kind="iri",
                 text=self.curie(iri) or (local.lstrip("/") if local else iri),
-                href=local or iri,
+                href=self.href(iri),
                 labels=labels,
                 external=local is None,
             )

@@ -116,3 +116,9 @@ def test_keyword_in_code_is_found(query: str) -> None:
 
 def test_comment_mentioning_service_needs_no_allow_list() -> None:
     check("SELECT * { ?s ?p ?o } # service innovation zones", (), BASE)
+
+
+def test_a_query_nested_too_deeply_to_read_is_refused_not_a_crash() -> None:
+    deep = "SELECT * WHERE " + "{ " * 200 + "?service ?p ?o" + " }" * 200
+    with pytest.raises(ServiceForbidden, match="nests too deeply"):
+        check(deep, (), "https://w3id.org/cgkg/")

@@ -111,3 +111,20 @@ def test_vendored_editor_matches_the_npm_lock():
     assert record["integrity"] == locked["integrity"]
     for name, digest in record["files"].items():
         assert hashlib.sha256((vendor / name).read_bytes()).hexdigest() == digest
+
+
+@pytest.mark.parametrize("scheme", ["javascript:alert(1)", "data:text/html,x", "JavaScript:x"])
+def test_an_iri_of_another_scheme_in_results_is_shown_not_linked(client, scheme):
+    html = query_page(client, f"SELECT ?x WHERE {{ BIND(<{scheme}> AS ?x) }}")
+    assert f'href="{scheme}' not in html
+    assert scheme.split(":")[0] + ":" in html
+
+
+def test_web_iris_in_results_are_linked(client):
+    html = query_page(client, "SELECT ?x WHERE { BIND(<https://www.wikidata.org/wiki/Q1> AS ?x) }")
+    assert 'href="https://www.wikidata.org/wiki/Q1"' in html
+
+
+def test_a_deeply_nested_query_still_gets_its_page(client):
+    deep = "SELECT * WHERE " + "{ " * 200 + "?s ?p ?o" + " }" * 200
+    assert "<!doctype html>" in query_page(client, deep)  # query_page asserts the 200
