@@ -96,6 +96,8 @@ def _service_description(services: Services, kg: KnowledgeGraph) -> Response:
     endpoint = _endpoint_url(services)
     response = Response(services.describer.body(kg, endpoint, fmt), content_type=fmt.content_type)
     response.vary.add("Accept")
+    if not services.settings.public_url:
+        response.vary.add("Host")  # the endpoint it names comes from the request
     response.cache_control.public = True
     response.cache_control.max_age = services.settings.cache_max_age_s
     response.last_modified = kg.last_modified

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from pathlib import Path, PurePosixPath
 
-from flask import Blueprint, Response, jsonify, request, send_file
+from flask import Blueprint, Response, jsonify, send_file
 
 from server.errors import NotFound
 from server.kg import KnowledgeGraph
@@ -43,6 +43,13 @@ def _media_type(kg: KnowledgeGraph, path: str) -> str:
     return "text/turtle"
 
 
+def _url(path: str) -> str:
+    """Absolute under ``public_url`` when it is set; else relative to the listing, since
+    the request's ``Host`` is the client's to choose and this answer is cached."""
+    public = current_services().settings.public_url
+    return public.rstrip("/") + path if public else path
+
+
 @bp.get("/dumps/")
 def index() -> Response:
     """The files of this release, with sizes and checksums (from the manifest)."""
@@ -53,7 +60,7 @@ def index() -> Response:
         files=[
             {
                 "name": name,
-                "url": request.host_url.rstrip("/") + "/dumps/" + name,
+                "url": _url("/dumps/" + name),
                 **{k: v for k, v in d.items() if k != "path"},
             }
             for d in kg.manifest.dumps

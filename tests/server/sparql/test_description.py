@@ -127,3 +127,7 @@ def test_browser_gets_html(client: FlaskClient) -> None:
         "/sparql", headers={"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"}
     )
     assert response.mimetype == "text/html"
+
+
+def test_the_description_varies_with_the_host_it_names(client) -> None:  # type: ignore[no-untyped-def]
+    assert "Host" in client.get("/sparql").headers["Vary"]

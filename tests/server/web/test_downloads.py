@@ -64,3 +64,15 @@ def test_revalidation_gets_304(client: FlaskClient) -> None:
         etag = response.headers["ETag"]
     with client.get("/dumps/cgkg.nt", headers={"If-None-Match": etag}) as again:
         assert again.status_code == 304
+
+
+def test_the_listing_does_not_echo_the_host_header(client):
+    listing = client.get("/dumps/", headers={"Host": "evil.example"}).get_json()
+    assert all("evil.example" not in f["url"] for f in listing["files"])
+    assert listing["files"][0]["url"].startswith("/dumps/")
+
+
+def test_the_listing_names_the_public_url_when_it_is_set(make_app):
+    client = make_app(public_url="https://data.example.org").test_client()
+    listing = client.get("/dumps/", headers={"Host": "evil.example"}).get_json()
+    assert listing["files"][0]["url"].startswith("https://data.example.org/dumps/")
