@@ -33,6 +33,13 @@ from server.errors import ServiceForbidden
 __all__ = ["check", "mentions_service", "service_endpoints"]
 
 _MENTIONS_SERVICE = re.compile("service", re.IGNORECASE)
+# The keyword, not a variable (?service), a prefixed name (ex:service) or a prefix (service:x).
+_KEYWORD = re.compile(r"(?<![\w?$:.\-])service(?![\w:\-])", re.IGNORECASE)
+# SPARQL reads codepoint escapes before anything else (SPARQL 1.1 Query, section 19.2).
+_CODEPOINT = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+# Longer texts that use SERVICE are refused unread when none is allowed, and unparsed when
+# some are: rdflib's parser takes seconds on them, and runs under a lock.
+_MAX_PARSED = 8 * 1024
 # Text that cannot hold a keyword: strings, IRIs, comments, and backslash escapes
 # (which local names may contain, e.g. ex:a\'b, and which must not open a string).
 _NOT_CODE = re.compile(
@@ -101,16 +108,38 @@ def service_endpoints(query: str, base_iri: str) -> list[str]:
     return endpoints
 
 
-def mentions_service(query: str) -> bool:
-    """Whether SERVICE may be a keyword of ``query``.
+def unescaped(query: str) -> str:
+    """``query`` with its ``\\uXXXX`` and ``\\UXXXXXXXX`` escapes replaced by their
+    characters: the text the SPARQL grammar reads. ``ValueError`` for a code point
+    that does not exist."""
+    return _CODEPOINT.sub(lambda m: chr(int(m[1] or m[2], 16)), query)
 
-    True when the word occurs outside the query's strings, IRIs and comments: a
+
+def mentions_service(query: str) -> bool:
+    """Whether SERVICE may be a keyword of ``query`` (escapes read first).
+
+    True when the keyword occurs outside the query's strings, IRIs and comments: a
     superset of the queries with a SERVICE clause, since the scan leaves in place
     anything it does not recognise.
     """
-    if _MENTIONS_SERVICE.search(query) is None:
+    if _MENTIONS_SERVICE.search(query) is None and "\\" not in query:
         return False
-    return _MENTIONS_SERVICE.search(_NOT_CODE.sub(" ", query)) is not None
+    try:
+        text = unescaped(query)
+    except ValueError:
+        return True  # not a query the grammar can read: let the check refuse it
+    return _KEYWORD.search(_NOT_CODE.sub(" ", text)) is not None
+
+
+def _refuse_unread(allowlist: tuple[str, ...]) -> None:
+    if not allowlist:
+        raise ServiceForbidden(
+            "This query uses SERVICE, and this endpoint calls no SERVICE endpoint."
+        )
+    raise ServiceForbidden(
+        f"This query uses SERVICE and is longer than {_MAX_PARSED} bytes, the most whose "
+        "SERVICE calls this endpoint checks; shorten it."
+    )
 
 
 def check(query: str, allowlist: tuple[str, ...], base_iri: str) -> None:
@@ -118,7 +147,15 @@ def check(query: str, allowlist: tuple[str, ...], base_iri: str) -> None:
     if not mentions_service(query):
         return
     try:
-        endpoints = service_endpoints(query, base_iri)
+        text = unescaped(query)
+    except ValueError:
+        raise ServiceForbidden(
+            "This query has a codepoint escape that names no character."
+        ) from None
+    if len(text.encode("utf-8")) > _MAX_PARSED:
+        _refuse_unread(allowlist)
+    try:
+        endpoints = service_endpoints(text, base_iri)
     except ValueError as exc:
         raise ServiceForbidden(
             f"This query mentions SERVICE, and its endpoints could not be checked ({exc}); "

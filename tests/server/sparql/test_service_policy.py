@@ -119,6 +119,40 @@ def test_comment_mentioning_service_needs_no_allow_list() -> None:
 
 
 def test_a_query_nested_too_deeply_to_read_is_refused_not_a_crash() -> None:
-    deep = "SELECT * WHERE " + "{ " * 200 + "?service ?p ?o" + " }" * 200
+    deep = "SELECT * WHERE " + "{ " * 200 + "SERVICE <http://a/> { ?s ?p ?o }" + " }" * 200
     with pytest.raises(ServiceForbidden, match="nests too deeply"):
         check(deep, (), "https://w3id.org/cgkg/")
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "SELECT ?leak WHERE { OPTIONAL { ?a ?b <http://a/\\u0041#> } "
+        "SERVICE <http://127.0.0.1:1/sparql> { ?leak ?p ?o } }",
+        "SELECT * { SERV\\u0049CE <http://127.0.0.1:1/sparql> { } }",
+        "SELECT * { ?s ?p '\\u0027 . SERVICE <http://127.0.0.1:1/sparql> { } } #' }",
+    ],
+)
+def test_codepoint_escapes_are_read_before_the_check(query: str) -> None:
+    with pytest.raises(ServiceForbidden):  # refused, whether rdflib reads it or not
+        check(query, ("http://a.example/",), BASE)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "SELECT ?service WHERE { ?service ?p ?o }",
+        "PREFIX ex: <http://e/> SELECT * { ?s ex:service ?o }",
+        "PREFIX service: <http://e/> SELECT * { ?s service:x ?o }",
+    ],
+)
+def test_names_that_contain_the_word_are_not_the_keyword(query: str) -> None:
+    assert mentions_service(query) is False
+
+
+def test_a_long_query_using_service_is_refused_unread() -> None:
+    query = "SELECT * { SERVICE <http://a.example/> { ?s ?p ?o } }" + " " * 9000 + "#"
+    with pytest.raises(ServiceForbidden, match="calls no SERVICE endpoint"):
+        check(query, (), BASE)
+    with pytest.raises(ServiceForbidden, match="longer than"):
+        check(query, ("http://a.example/",), BASE)
