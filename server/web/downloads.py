@@ -14,7 +14,7 @@ from pathlib import Path, PurePosixPath
 
 from flask import Blueprint, Response, jsonify, send_file
 
-from server.errors import NotFound
+from server.errors import NotFound, ServiceUnavailable
 from server.kg import KnowledgeGraph
 from server.services import current_services
 from server.web.render import current_linker, render
@@ -78,14 +78,19 @@ def _send(name: str) -> Response:
     path = published_files(kg).get(name)
     if path is None:
         raise NotFound(f"There is no file {name} in this release; see /dumps/ for the list.")
-    response = send_file(
-        kg.path(path),
-        mimetype=_media_type(kg, path),
-        conditional=True,
-        etag=f"{kg.build_id}-{name}",
-        last_modified=kg.last_modified,
-        max_age=current_services().settings.cache_max_age_s,
-    )
+    try:
+        response = send_file(
+            kg.path(path),
+            mimetype=_media_type(kg, path),
+            conditional=True,
+            etag=f"{kg.build_id}-{name}",
+            last_modified=kg.last_modified,
+            max_age=current_services().settings.cache_max_age_s,
+        )
+    except OSError:  # verified at start, gone since: the server's fault, and /health says so
+        raise ServiceUnavailable(
+            f"The file {name} of this release cannot be read on the server just now."
+        ) from None
     response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 

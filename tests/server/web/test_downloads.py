@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import json
+import shutil
 from pathlib import Path
 
 from flask.testing import FlaskClient
+
+from server.release import current_target
 
 
 def dumps(built_out: Path) -> list[dict[str, object]]:
@@ -76,3 +79,13 @@ def test_the_listing_names_the_public_url_when_it_is_set(make_app):
     client = make_app(public_url="https://data.example.org").test_client()
     listing = client.get("/dumps/", headers={"Host": "evil.example"}).get_json()
     assert listing["files"][0]["url"].startswith("https://data.example.org/dumps/")
+
+
+def test_a_listed_dump_missing_on_disk_is_503_not_500(make_app, tmp_path, built_out):
+    out = tmp_path / "out"
+    shutil.copytree(current_target(built_out), out / "releases" / "copy")
+    (out / "current").symlink_to(Path("releases") / "copy")
+    client = make_app(out_dir=out).test_client()
+    (out / "releases" / "copy" / "dumps" / "cgkg.ttl").unlink()
+    response = client.get("/dumps/cgkg.ttl")
+    assert (response.status_code, "Retry-After" in response.headers) == (503, True)
