@@ -49,8 +49,15 @@ class Session:
         self.origin = origin
         self.blocked: list[str] = []
         self.errors: list[str] = []
+        self.refused: list[str] = []
+        """What the Content-Security-Policy refused, from the console."""
         page.route("**/*", self._route)
         page.on("pageerror", lambda error: self.errors.append(str(error)))
+        page.on("console", self._console)
+
+    def _console(self, message: Any) -> None:
+        if message.type == "error" and "Content Security Policy" in message.text:
+            self.refused.append(message.text)
 
     def _route(self, route: Route) -> None:
         if route.request.url.startswith("http://127.0.0.1:"):
@@ -77,6 +84,7 @@ def session(browser: Browser, live_server: Any) -> Iterator[Session]:
     context.close()
     assert not session.blocked, "the page tried to leave 127.0.0.1"
     assert not session.errors
+    assert not session.refused, "the Content-Security-Policy refused part of the page"
 
 
 def test_home_page_shows_counts_and_charts(session):
