@@ -109,7 +109,7 @@ def granian_server(settings: ServerSettings) -> MPServer:
         http=HTTPModes.http1,
         websockets=False,
         http1_settings=HTTP1Settings(
-            header_read_timeout=int(min(60.0, settings.header_timeout_s) * 1000),
+            header_read_timeout=int(settings.header_timeout_s * 1000),
             keep_alive=True,
             max_buffer_size=max(8192, settings.max_url_bytes + _HEADER_ALLOWANCE),
         ),

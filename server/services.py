@@ -127,6 +127,12 @@ class Services:
             pinned = g.cgkg_release = self.releases.kg
         return pinned
 
+    @property
+    def base_iri(self) -> str:
+        """The canonical base IRI: the setting when given, else the release's. Relative
+        IRIs in queries resolve against it, and pages link the data's IRIs by it."""
+        return self.settings.base_iri or self.kg.base_iri
+
     def runner_for(self, client: str) -> Callable[[Job], Outcome]:
         """Runs jobs for ``client``: the SERVICE allow-list first, then fair admission and
         the query processes. Every client query, from any page, goes through it."""

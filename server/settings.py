@@ -68,7 +68,7 @@ class ServerSettings:
         default=10.0,
         metadata=_help(
             "How long a client may take to send its request headers before the connection "
-            "is closed (slow clients cost no thread meanwhile)."
+            "is closed (slow clients cost no thread meanwhile); at most 60."
         ),
     )
     public_url: str = field(
@@ -227,6 +227,8 @@ class ServerSettings:
         for name in _POSITIVE:
             if getattr(self, name) <= 0:
                 raise SettingsError(f"{name} must be positive")
+        if self.header_timeout_s > 60:  # granian's bound
+            raise SettingsError("header_timeout_s must be at most 60")
         if self.log_level not in ("debug", "info", "warning", "error"):
             raise SettingsError("log_level must be one of debug, info, warning, error")
 

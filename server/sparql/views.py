@@ -47,11 +47,6 @@ def prefers_html(req: Request, parsed: protocol.QueryRequest | None) -> bool:
     return bool(accept) and best_media_type(accept, _OFFERS) in HTML_TYPES
 
 
-def base_iri(services: Services, kg: KnowledgeGraph) -> str:
-    """The base IRI for relative IRIs in queries: the setting, else the release's."""
-    return services.settings.base_iri or kg.base_iri
-
-
 @bp.route("/sparql", methods=_METHODS)
 @bp.route("/sparql/", methods=_METHODS, endpoint="sparql_slash")
 def sparql() -> Response:
@@ -70,7 +65,7 @@ def sparql() -> Response:
         request.environ,
         kg.build_id,
         services.runner_for(client),
-        base_iri(services, kg),
+        services.base_iri,
     )
     status, headers, body = render(
         entry, request.environ, services.settings.gzip_min_bytes, strip_head=False

@@ -27,8 +27,9 @@ from server.errors import KGError
 from server.http.clients import client_of
 from server.services import current_services
 from server.sparql.answer import Runner
-from server.sparql.evaluation import Job, Outcome
+from server.sparql.evaluation import Outcome
 from server.sparql.formats import RDF_FORMATS, SOLUTION_FORMATS
+from server.sparql.protocol import QueryRequest
 from server.web.describe import site_query
 from server.web.models.terms import Linker, Value
 from server.web.render import current_linker, render
@@ -127,11 +128,7 @@ def results_table(outcome: Outcome, linker: Linker) -> Results:
 
 def _run(query: str, runner: Runner) -> Results:
     services = current_services()
-    settings = services.settings
-    base = settings.base_iri or services.kg.base_iri
-    job = Job(
-        query, (), (), "json", "ntriples", settings.max_result_rows, settings.max_result_bytes, base
-    )
+    job = services.answerer.job(QueryRequest(query), "json", "ntriples", services.base_iri)
     try:
         outcome = runner(job)
     except KGError as exc:

@@ -13,7 +13,6 @@ from typing import Any
 from flask import Response, render_template, request
 from werkzeug.wrappers import Response as BaseResponse
 
-from server.kg import KnowledgeGraph
 from server.services import current_services
 from server.web.models.terms import Languages, Linker, choose_languages
 from server.web.text import text
@@ -22,7 +21,6 @@ __all__ = [
     "QUERY_UI",
     "VOID_PATH",
     "add_dataset_links",
-    "base_iri",
     "current_languages",
     "current_linker",
     "link_header",
@@ -33,16 +31,11 @@ VOID_PATH = "/.well-known/void"
 QUERY_UI = "/sparql"
 
 
-def base_iri(kg: KnowledgeGraph | None = None) -> str:
-    """The canonical base IRI: the setting when given, else the release's."""
-    return current_services().settings.base_iri or (kg or current_services().kg).base_iri
-
-
 def current_linker() -> Linker:
     kg = current_services().kg
     prefixes = dict(kg.prefixes)
     # The data's own namespaces must show as paths, not as CURIEs of ad-hoc prefixes.
-    own = base_iri(kg)
+    own = current_services().base_iri
     prefixes = {p: ns for p, ns in prefixes.items() if not ns.startswith(own) or "#" in ns}
     return Linker(own, prefixes)
 

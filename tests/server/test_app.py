@@ -10,7 +10,7 @@ from flask import Flask
 from server import create_app
 from server.kg import KnowledgeGraph
 from server.release import Lease, ReleaseError
-from server.services import Services, current_services
+from server.services import EXTENSION_KEY, Services, current_services
 from server.settings import ServerSettings
 from server.web import BLUEPRINTS
 
@@ -30,10 +30,20 @@ def test_services_hold_the_apps_settings_and_release(
         assert isinstance(services.kg, KnowledgeGraph)
 
 
-def test_a_request_keeps_one_release_to_its_end(app: Flask) -> None:
-    with app.test_request_context("/"):
-        services = current_services()
-        assert services.kg is services.kg
+def test_a_request_keeps_one_release_to_its_end(app: Flask, built_out: Path) -> None:
+    services: Services = app.extensions[EXTENSION_KEY]
+    before = services.releases.kg
+    newer = KnowledgeGraph.open(Lease.current(built_out))
+    try:
+        with app.test_request_context("/"):
+            first = current_services().kg
+            services.releases._kg = newer  # the worker follows a switch mid-request
+            assert (first, current_services().kg) == (before, before)
+        with app.test_request_context("/"):
+            assert current_services().kg is newer  # the next request gets the new release
+    finally:
+        services.releases._kg = before
+        newer.close()
 
 
 def test_missing_build_is_a_release_error(tmp_path: Path) -> None:

@@ -87,3 +87,8 @@ def test_every_setting_has_help() -> None:
 def test_every_setting_is_documented(name: str, env: str) -> None:
     rows = [line for line in DOCS.read_text(encoding="utf-8").splitlines() if line.startswith("|")]
     assert any(re.search(rf"\| `{name}` \| `{env}` \|", row) for row in rows)
+
+
+def test_a_header_timeout_over_granians_bound_is_refused() -> None:
+    with pytest.raises(SettingsError, match="header_timeout_s"):
+        ServerSettings.from_env({"KG_HEADER_TIMEOUT_S": "61"})
