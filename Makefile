@@ -4,18 +4,32 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 OUT    ?= build
 
-.PHONY: help install browser lint test build run check clean
+.PHONY: help install lock browser lint test build run check clean
 
 help:  ## list the targets
 	@grep -E '^[a-z]+:.*##' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/'
 
-$(BIN)/cgkg: pyproject.toml
+LOCK := requirements.lock
+
+# Every package, the build backend and pip itself come from the lock, each checked against
+# its sha256; the project is then added without resolving anything.
+$(BIN)/cgkg: pyproject.toml $(LOCK)
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet --require-hashes -r $(LOCK)
+	$(BIN)/pip install --quiet --no-deps --no-build-isolation -e .
 	touch $@
 
-install: $(BIN)/cgkg  ## create .venv and install cgkg with its dev tools
+install: $(BIN)/cgkg  ## create .venv and install the locked versions, then cgkg itself
+
+# The lock covers the runtime dependencies, the dev extra, the build backend (with editables,
+# which hatchling asks for when installing in editable mode) and pip, for
+# every platform and Python >= 3.11 (uv's universal resolution, hashes of every file).
+# It needs only uv (from the lock itself; pip brings it in once where .venv has none yet).
+lock:  ## re-resolve pyproject.toml's dependencies into requirements.lock
+	test -x $(BIN)/uv || { $(PYTHON) -m venv $(VENV) && $(BIN)/pip install --quiet uv; }
+	{ $(BIN)/python -c 'import tomllib; print(*tomllib.load(open("pyproject.toml", "rb"))["build-system"]["requires"], sep="\n")'; echo editables; echo pip; } | \
+	  $(BIN)/uv pip compile --quiet pyproject.toml - --extra dev --generate-hashes --universal \
+	  --python-version 3.11 --custom-compile-command 'make lock' -o $(LOCK)
 
 lint: install  ## ruff, ruff format --check, mypy
 	$(BIN)/ruff check .
