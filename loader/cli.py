@@ -18,6 +18,7 @@ import pyoxigraph as ox
 from loader.errors import BuildError
 from loader.pipeline import Timer, build, compile_graph
 from loader.settings import BuildSettings
+from loader.synthetic import SYNTHETIC_BASE_IRI, write_synthetic
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 QUERY_FORMATS = {
@@ -47,6 +48,17 @@ def _parser() -> argparse.ArgumentParser:
 
     p = commands.add_parser("validate", help="check sources and SHACL shapes; publish nothing")
     p.add_argument("--quiet", action="store_true", help="no progress on stderr")
+
+    p = commands.add_parser(
+        "generate",
+        help="write synthetic data shaped like data/, at a chosen scale, for benchmarks",
+        description="Write a data folder of 40 x SCALE synthetic zones (loader/synthetic.py), "
+        "under its own IRI space. Build it with KG_DATA_DIR=DIR KG_BASE_IRI="
+        f"{SYNTHETIC_BASE_IRI} cgkg build --out OUT.",
+    )
+    p.add_argument("dir", type=Path, help="the data folder to write (new or empty)")
+    p.add_argument("--scale", type=int, default=1, help="40 x SCALE zones (default 1)")
+    p.add_argument("--seed", type=int, default=0, help="the same seed gives the same bytes")
 
     p = commands.add_parser("query", help="run a SPARQL query against the built store")
     p.add_argument("query", nargs="?", help="query text (or use --file, or - for stdin)")
@@ -120,6 +132,16 @@ def _validate(args: argparse.Namespace, settings: BuildSettings) -> int:
     return EXIT_OK
 
 
+def _generate(args: argparse.Namespace, settings: BuildSettings) -> int:
+    zones = write_synthetic(args.dir, args.scale, args.seed)
+    print(
+        f"cgkg: wrote {zones} synthetic zones to {args.dir}; build them with "
+        f"KG_DATA_DIR={args.dir} KG_BASE_IRI={SYNTHETIC_BASE_IRI} cgkg build --out OUT",
+        file=sys.stderr,
+    )
+    return EXIT_OK
+
+
 def _release(settings: BuildSettings) -> Path:
     current = settings.out_dir / "current"
     if not (current / "manifest.json").is_file():
@@ -172,6 +194,7 @@ def _serve(args: argparse.Namespace, settings: BuildSettings) -> int:
 COMMANDS = {
     "build": _build,
     "validate": _validate,
+    "generate": _generate,
     "query": _query,
     "stats": _stats,
     "serve": _serve,

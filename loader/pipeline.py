@@ -32,6 +32,7 @@ from loader.retired import Retirement, check_retired, read_retired, write_retire
 from loader.settings import PROJECT_ROOT, BuildSettings
 from loader.sources import Sources, read_sources
 from loader.store import create_store, finish_store, graph_sizes
+from loader.synthetic import check_base_iri
 from loader.terms import graph_quads, sort_key
 from loader.turtle import read_turtle_dir
 from loader.validate import ValidationReport, validate
@@ -83,6 +84,7 @@ def compile_graph(settings: BuildSettings, timer: Timer) -> Compiled:
     """Read, cross-check, map and validate; raises BuildError on any problem."""
     with timer.step("parse"):
         sources = crosscheck(read_sources(settings.data_dir))
+        check_base_iri(sources.dataset, settings.base_iri)
         retired = read_retired(settings.data_dir)
         queries = read_queries(settings.queries_dir)
         ontology, ontology_files = read_turtle_dir(settings.ontology_dir, "ontology")

@@ -151,3 +151,15 @@ def test_serve_passes_host_port_and_workers_to_the_server(built_out):
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+def test_generate_writes_synthetic_data_that_build_refuses_under_the_real_iris(
+    tmp_path, monkeypatch
+):
+    result = cgkg("generate", tmp_path / "data", "--scale", "1", "--seed", "5")
+    assert result.returncode == 0, result.stderr
+    assert "40 synthetic zones" in result.stderr
+    monkeypatch.setenv("KG_DATA_DIR", str(tmp_path / "data"))
+    refused = cgkg("build", "--out", tmp_path / "out", "--quiet")
+    assert refused.returncode == 2
+    assert "KG_BASE_IRI=https://synthetic.cgkg.invalid/" in refused.stderr
