@@ -111,5 +111,7 @@ def test_ten_thousand_times_still_has_distinct_valid_codes():
     codes = {place(i, scale).county for i in range(0, 40 * scale, 997)}
     last = place(40 * scale - 1, scale)
     assert len(codes) == len(range(0, 40 * scale, 997))
-    assert last.county[:2] == last.province[:2] and last.county[:4] == last.prefecture[:4]
-    assert int(last.county[4:]) <= 49 and int(last.prefecture[2:4]) <= 99
+    assert last.county[:2] == last.province[:2]
+    assert last.county[:4] == last.prefecture[:4]
+    assert int(last.county[4:]) <= 49
+    assert int(last.prefecture[2:4]) <= 99
