@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from loader.dumps import DumpFile
+from loader.lookup_table import LOOKUP_FILE
 
 MANIFEST_VERSION = 1
 
@@ -72,6 +73,7 @@ def write_manifest(
         "shapes": "shapes.ttl",
         "validation_report": "validation-report.ttl",
         "void": "dumps/void.ttl",
+        "lookup": LOOKUP_FILE,
         "dumps": [
             {
                 **asdict(d),

@@ -23,7 +23,6 @@ from loader.namespaces import (
     SKOS,
     SPDX,
     VOID,
-    WD,
     XSD,
 )
 
@@ -92,7 +91,6 @@ def describe_dataset(
             )
         if name in ("notice", "translations"):
             g.add((subset, PROV.wasDerivedFrom, iris.notice))
-    _wikidata_linkset(g, dataset, quads, iris)
     for dump in dumps:
         _distribution(g, iris, info, dump)
     return g
@@ -160,34 +158,6 @@ def _local(term: object) -> str:
         if value.startswith(str(namespace)):
             return f"{prefix}-{value[len(str(namespace)) :]}"
     return "".join(c if c.isalnum() else "-" for c in value.split("://", 1)[-1]).strip("-")
-
-
-def _wikidata_linkset(g: Graph, dataset: URIRef, quads: list[ox.Quad], iris: Iris) -> None:
-    links = {
-        q.triple
-        for q in quads
-        if q.predicate.value == str(SKOS.closeMatch)
-        and isinstance(q.object, ox.NamedNode)
-        and q.object.value.startswith(str(WD))
-    }
-    linkset = URIRef(f"{dataset}/linkset/wikidata")
-    g.add((dataset, VOID.subset, linkset))
-    g.add((linkset, RDF.type, VOID.Linkset))
-    g.add((linkset, VOID.linkPredicate, SKOS.closeMatch))
-    g.add((linkset, VOID.subjectsTarget, dataset))
-    g.add((linkset, VOID.objectsTarget, URIRef("http://www.wikidata.org/")))
-    g.add((linkset, VOID.triples, Literal(len(links))))
-    g.add(
-        (
-            linkset,
-            DCTERMS.description,
-            Literal(
-                "Links from divisions to Wikidata items that share their GB/T 2260 code and "
-                "Chinese name in one Wikidata snapshot; confirm before asserting identity.",
-                lang="en",
-            ),
-        )
-    )
 
 
 def _distribution(g: Graph, iris: Iris, info: DatasetInfo, dump: DumpFile) -> None:

@@ -21,8 +21,11 @@ from rdflib import Graph
 
 from loader import graphs as g
 from loader.crosscheck import crosscheck
-from loader.dumps import write_dumps, write_file_pair
+from loader.crosswalk import CROSSWALK_STEM, crosswalk_csv, crosswalk_json, crosswalk_records
+from loader.dumps import DumpFile, write_dumps, write_file_pair
 from loader.errors import BuildError
+from loader.linksets import LINKS_FILE, links_ntriples, wikidata_links, wikidata_linkset
+from loader.lookup_table import LOOKUP_FILE, division_rows, lookup_table
 from loader.manifest import inputs_digest, write_manifest
 from loader.mapping import map_sources
 from loader.metadata import DatasetInfo, describe_dataset
@@ -140,13 +143,17 @@ def _assemble(
     prefix_map = prefixes(settings.base_iri)
     with timer.step("store"):
         store = create_store(work / "store", compiled.quads)
+    with timer.step("lookup"):
+        joins, links = _join_tables(work, store, settings.base_iri)
     with timer.step("dumps"):
         dumps = write_dumps(work / "dumps", compiled.quads, prefix_map)
         dumps += write_file_pair(
             work / "dumps", "cgkg-zones.csv", zones_csv(store), "CSV", "text/csv", None
         )
+        dumps += joins
         info = DatasetInfo(compiled.sources.dataset, settings.base_iri)
         void = describe_dataset(info, compiled.quads, dumps, compiled.graph_names)
+        void += wikidata_linkset(settings.base_iri, str(info.settings["version"]), links)
         void_quads = list(graph_quads(void, f"{settings.base_iri}graph/{g.METADATA}"))
         (work / "dumps" / "void.ttl").write_bytes(_turtle(void_quads, prefix_map))
         write_retired(work / "retired.json", compiled.retired)
@@ -169,6 +176,37 @@ def _assemble(
         dumps=dumps,
         sources=compiled.inputs,
     )
+
+
+def _join_tables(work: Path, store: ox.Store, base_iri: str) -> tuple[list[DumpFile], int]:
+    """The lookup's name table, the divisions crosswalk (CSV, JSON) and the Wikidata links
+    file; returns the download files and the number of links."""
+    rows = division_rows(store)
+    (work / LOOKUP_FILE).write_bytes(lookup_table(store, base_iri, rows))
+    records = crosswalk_records(rows)
+    dumps_dir = work / "dumps"
+    dumps_dir.mkdir(parents=True, exist_ok=True)
+    files = write_file_pair(
+        dumps_dir, f"{CROSSWALK_STEM}.csv", crosswalk_csv(records), "CSV", "text/csv", None
+    )
+    files += write_file_pair(
+        dumps_dir,
+        f"{CROSSWALK_STEM}.json",
+        crosswalk_json(records),
+        "JSON",
+        "application/json",
+        None,
+    )
+    links = wikidata_links(store)
+    files += write_file_pair(
+        dumps_dir,
+        LINKS_FILE,
+        links_ntriples(links),
+        "N-Triples",
+        "application/n-triples",
+        len(links),
+    )
+    return files, len(links)
 
 
 def _quads(graph: Graph) -> list[ox.Quad]:

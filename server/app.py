@@ -27,6 +27,8 @@ from server.http.limits import UrlLimit
 from server.http.ratelimit import RateLimit, RateLimiter
 from server.http.security_headers import SecurityHeaders
 from server.kg import KnowledgeGraph
+from server.lookup import views as lookup_views
+from server.lookup.reconcile import views as reconcile_views
 from server.release import Lease
 from server.services import EXTENSION_KEY, QueryRunner, ReleaseFollower, Services
 from server.settings import ServerSettings
@@ -99,7 +101,8 @@ def create_app(settings: ServerSettings | None = None) -> Flask:
     app.extensions[EXTENSION_KEY] = services
     atexit.register(services.close)
     errors.register(app)
-    for blueprint in (views.bp, graph_store.bp, health.bp, *BLUEPRINTS):
+    blueprints = (lookup_views.bp, reconcile_views.bp)
+    for blueprint in (views.bp, graph_store.bp, health.bp, *blueprints, *BLUEPRINTS):
         app.register_blueprint(blueprint)
     # Flask runs these last-registered first: compress (which may change the ETag), then 304.
     app.after_request(conditional.finish)

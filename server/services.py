@@ -27,6 +27,7 @@ from flask import Response, current_app, g, has_request_context
 
 from server.http.ratelimit import RateLimiter
 from server.kg import KnowledgeGraph
+from server.lookup.table import NameTables
 from server.release import Lease, ReleaseError
 from server.settings import ServerSettings
 from server.sparql import service_policy
@@ -116,6 +117,8 @@ class Services:
     started_at: float = field(default_factory=time.monotonic)
     query_page: Callable[[], Response] | None = None
     """The page a browser gets at ``/sparql`` (the web site's query editor), if any."""
+    names: NameTables = field(default_factory=NameTables)
+    """The lookup's name table of each release (``lookup.json``), loaded on first use."""
 
     @property
     def kg(self) -> KnowledgeGraph:
