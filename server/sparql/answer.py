@@ -12,6 +12,7 @@ what it gives, so a cached answer is byte for byte the answer the view sends.
 from __future__ import annotations
 
 import hashlib
+import logging
 from collections.abc import Callable, Mapping, MutableMapping
 from datetime import datetime
 from email.utils import format_datetime
@@ -35,6 +36,8 @@ from server.sparql.cache import CachedResponse, ResponseCache
 from server.sparql.evaluation import Job, Outcome
 from server.sparql.formats import RDF_FORMATS, SOLUTION_FORMATS, by_name, choose
 from server.sparql.protocol import QueryRequest, looks_like_update
+
+log = logging.getLogger("server.sparql")
 
 __all__ = ["QueryAnswerer", "Runner", "query_hash", "raw_key", "render"]
 
@@ -112,7 +115,12 @@ def _refusal(outcome: Outcome, parsed: QueryRequest, accept: str | None) -> KGEr
     if outcome.kind == "too_large":
         return ResultTooLarge(outcome.message)
     if service_policy.mentions_service(parsed.query):
-        return BadGateway(f"A SERVICE call failed: {outcome.message}")
+        # The engine's text may quote the remote answer: it goes to the log, not the client.
+        log.warning("SERVICE call failed: %s", outcome.message)
+        return BadGateway(
+            "A SERVICE call failed: an allowed endpoint could not be reached or gave no "
+            "SPARQL result. Try again later, or use SERVICE SILENT to go on without it."
+        )
     return KGError(f"The query could not be evaluated: {outcome.message}")
 
 

@@ -53,10 +53,14 @@ class QueryEngine:
 
     def _start_pool(self, release_dir: Path) -> ProcessPool:
         s = self._settings
-        # With no SERVICE endpoint allowed, query processes need no network at all.
-        isolated = not s.service_allowlist
+        # Query processes reach no network but the allowed SERVICE endpoints, if any.
         return ProcessPool(
-            release_dir, s.query_processes, s.memory_max_triples, s.query_memory_mb, isolated
+            release_dir,
+            s.query_processes,
+            s.memory_max_triples,
+            s.query_memory_mb,
+            isolated=True,
+            allowed=s.service_allowlist,
         )
 
     @property

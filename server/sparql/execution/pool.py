@@ -49,10 +49,16 @@ class QueryProcess:
     """One child process and the pipes to it; used by one thread at a time."""
 
     def __init__(
-        self, release_dir: Path, memory_max_triples: int, memory_mb: int, isolated: bool = False
+        self,
+        release_dir: Path,
+        memory_max_triples: int,
+        memory_mb: int,
+        isolated: bool = False,
+        allowed: tuple[str, ...] = (),
     ) -> None:
         command = [sys.executable, "-m", "server.sparql.execution.worker", str(release_dir)]
         limits = [str(memory_max_triples), str(memory_mb), "isolated" if isolated else "open"]
+        limits += list(allowed) if isolated else []
         self.proc = subprocess.Popen(  # noqa: S603 - our own interpreter and module
             [*command, *limits],
             stdin=subprocess.PIPE,
@@ -158,9 +164,12 @@ class ProcessPool:
         memory_max_triples: int,
         memory_mb: int,
         isolated: bool = False,
+        allowed: tuple[str, ...] = (),
     ):
+        """``isolated``: the processes leave the network, reaching only the ``allowed``
+        SERVICE endpoints (:mod:`.egress`)."""
         self.release_dir = release_dir
-        self._spawn_args = (release_dir, memory_max_triples, memory_mb, isolated)
+        self._spawn_args = (release_dir, memory_max_triples, memory_mb, isolated, allowed)
         self._cond = threading.Condition()
         self._idle = [QueryProcess(*self._spawn_args) for _ in range(size)]
         self._all: set[QueryProcess] = set(self._idle)
@@ -181,7 +190,7 @@ class ProcessPool:
         if self._spawn_args[3] and not all(p.isolated for p in processes):
             log.warning(
                 "query processes could not leave the network: the SERVICE allow-list check "
-                "is the only guard against SERVICE calls"
+                "is the only guard against SERVICE calls (docs/server.md, SERVICE)"
             )
 
     def _take(self) -> QueryProcess:

@@ -2,8 +2,8 @@
 
 Started by :mod:`server.sparql.execution.pool` as
 ``python -m server.sparql.execution.worker RELEASE_DIR MEMORY_MAX_TRIPLES MEMORY_LIMIT_MB
-[isolated]``; ``isolated`` (when no SERVICE endpoint is allowed) cuts it off the
-network first (:func:`leave_the_network`).
+[isolated [ALLOWED_ENDPOINT...]]``; ``isolated`` cuts it off the network first
+(:func:`cut_off`), keeping a way to the allowed SERVICE endpoints only.
 It leases the release (:class:`server.release.Lease`), opens it read-only,
 announces itself with a ``ready`` frame on stdout, then answers each
 :class:`~server.sparql.evaluation.Job` frame read from stdin with an
@@ -27,8 +27,9 @@ from pathlib import Path
 from server.kg import KnowledgeGraph
 from server.release import Lease, ReleaseError
 from server.sparql.evaluation import Job, evaluate
+from server.sparql.execution import egress
 
-__all__ = ["die_with_parent", "leave_the_network", "main", "read_frame", "write_frame"]
+__all__ = ["cut_off", "die_with_parent", "leave_the_network", "main", "read_frame", "write_frame"]
 
 _HEADER = struct.Struct(">Q")
 _PR_SET_PDEATHSIG = 1
@@ -74,14 +75,16 @@ def die_with_parent() -> None:
 
 _CLONE_NEWNET = 0x40000000
 _CLONE_NEWUSER = 0x10000000
+_CLONE_NEWNS = 0x00020000
 
 
-def leave_the_network() -> bool:
+def leave_the_network(mounts: bool = False) -> bool:
     """Move this process into a network namespace of its own, with no interface up.
 
     pyoxigraph would fetch any URL a query names with SERVICE; in here no
     address, loopback included, can be reached, however the query is spelled.
     Root may do it directly, others through a user namespace of their own.
+    ``mounts``: a mount namespace of its own too (for :mod:`.egress`'s hosts file).
     ``False`` where the kernel allows neither (the SERVICE allow-list check
     before evaluation is then the only guard).
     """
@@ -91,10 +94,30 @@ def leave_the_network() -> bool:
         libc = ctypes.CDLL(None, use_errno=True)
     except OSError:
         return False
+    extra = _CLONE_NEWNS if mounts else 0
     for flags in (_CLONE_NEWNET, _CLONE_NEWUSER | _CLONE_NEWNET):
-        if libc.unshare(flags) == 0:
+        if libc.unshare(flags | extra) == 0:
             return True
     return False
+
+
+def cut_off(allowlist: tuple[str, ...]) -> bool:
+    """Leave the network, keeping a way to the ``allowlist``'s endpoints only (:mod:`.egress`).
+
+    Call while this process has a single thread. ``False``: still on the network.
+    """
+    routes = egress.plan(allowlist)
+    door = egress.open_door(routes) if routes else None
+    if not leave_the_network(mounts=any(r.named for r in routes)):
+        if door is not None:
+            door.close()  # the door keeper reads end of input and exits
+        return False
+    if door is not None:
+        try:
+            egress.open_gate(routes, door)
+        except OSError as exc:  # isolated all the same: the allowed calls will fail (502)
+            sys.stderr.write(f"query process cannot reach the allowed SERVICE endpoints: {exc}\n")
+    return True
 
 
 def _limit_memory(megabytes: int) -> None:
@@ -111,7 +134,7 @@ def main(argv: list[str]) -> int:
         return 1
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # a Ctrl-C is for the server, which stops us
     fd_in, fd_out = sys.stdin.fileno(), sys.stdout.fileno()
-    isolated = len(argv) > 4 and argv[4] == "isolated" and leave_the_network()
+    isolated = len(argv) > 4 and argv[4] == "isolated" and cut_off(tuple(argv[5:]))
     _limit_memory(int(argv[3]) if len(argv) > 3 else 0)
     try:
         kg = KnowledgeGraph.open(Lease(Path(argv[1])), int(argv[2]) if len(argv) > 2 else 0)
