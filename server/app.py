@@ -105,7 +105,9 @@ def create_app(settings: ServerSettings | None = None) -> Flask:
     for blueprint in (views.bp, graph_store.bp, health.bp, *blueprints, *BLUEPRINTS):
         app.register_blueprint(blueprint)
     # Flask runs these last-registered first: compress (which may change the ETag), then 304.
-    app.after_request(conditional.finish)
+    app.after_request(
+        lambda r: conditional.finish(r, services.kg.last_modified, settings.cache_max_age_s)
+    )
     app.after_request(lambda r: compression.compress(r, settings.gzip_min_bytes))
     _stack(app, services)
     return app

@@ -1,8 +1,13 @@
-"""Conditional requests: ``If-None-Match`` / ``If-Modified-Since`` that still match get 304.
+"""Conditional requests and cache headers, by one rule for every cacheable response.
 
-One rule for every response, werkzeug's (:func:`werkzeug.http.is_resource_modified`):
-the Flask hook :func:`finish` applies it to each view's response that carries an
-``ETag``, and :func:`not_modified` to responses sent from the result cache.
+A view marks a response cacheable by giving it an ``ETag``: the data only changes
+with a new release, so such a 200 answer to a GET or HEAD also gets
+``Last-Modified`` (the release's build time) and ``Cache-Control: public,
+max-age=…`` unless the view set its own. ``If-None-Match`` / ``If-Modified-Since``
+that still match then get 304, by werkzeug's rule
+(:func:`werkzeug.http.is_resource_modified`): the Flask hook :func:`finish`
+applies it to each view's response, and :func:`not_modified` to responses sent
+from the result cache.
 """
 
 from __future__ import annotations
@@ -14,7 +19,7 @@ from typing import Any, cast
 from flask import Response, request
 from werkzeug.http import is_resource_modified
 
-__all__ = ["finish", "not_modified"]
+__all__ = ["finish", "mark_cacheable", "not_modified"]
 
 
 def not_modified(environ: Mapping[str, Any], etag: str, last_modified: datetime | None) -> bool:
@@ -24,10 +29,23 @@ def not_modified(environ: Mapping[str, Any], etag: str, last_modified: datetime 
     )
 
 
-def finish(response: Response) -> Response:
-    """Flask ``after_request`` hook: 304 for a GET or HEAD whose validators match."""
+def mark_cacheable(response: Response, last_modified: datetime, max_age_s: int) -> None:
+    """``Last-Modified`` and ``Cache-Control`` for an answer that lasts as long as its release;
+    headers the view set itself are kept."""
+    if response.last_modified is None:
+        response.last_modified = last_modified
+    if "Cache-Control" not in response.headers:
+        response.cache_control.public = True
+        response.cache_control.max_age = max_age_s
+
+
+def finish(response: Response, last_modified: datetime, max_age_s: int) -> Response:
+    """Flask ``after_request`` hook: cache headers on cacheable answers, then 304 for a
+    GET or HEAD whose validators match."""
     if response.direct_passthrough:  # files and cached results apply the rule themselves
         return response
     if request.method in ("GET", "HEAD") and response.get_etag()[0]:
+        if response.status_code == 200:
+            mark_cacheable(response, last_modified, max_age_s)
         response.make_conditional(request.environ)
     return response

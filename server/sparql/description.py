@@ -5,8 +5,9 @@ endpoint, the query language, result formats and features, its default dataset
 (the default graph, which is the union of the named graphs, and every named
 graph, each with its triple count and VoID class and property partitions) and
 the limits this server enforces. The limits use a small vocabulary of ours,
-``https://w3id.org/cgkg/service#`` (prefix ``cgkgsd:``), documented in
-``docs/server.md``; each is also stated in words in an ``rdfs:comment``.
+``https://w3id.org/cgkg/service#`` (prefix ``cgkgsd:``), declared in
+:data:`VOCABULARY` (served at ``/service``) and documented in ``docs/server.md``;
+each is also stated in words in an ``rdfs:comment``.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
@@ -24,12 +26,21 @@ from server.settings import ServerSettings
 from server.sparql.formats import FORMATS as ALL_FORMATS
 from server.sparql.formats import Format, serialize_triples
 
-__all__ = ["CGKGSD", "SD", "DatasetStatistics", "ServiceDescriber", "describe_service"]
+__all__ = [
+    "CGKGSD",
+    "SD",
+    "VOCABULARY",
+    "DatasetStatistics",
+    "ServiceDescriber",
+    "describe_service",
+]
 
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 FORMATS = Namespace("http://www.w3.org/ns/formats/")
 ENTAILMENT = Namespace("http://www.w3.org/ns/entailment/")
 CGKGSD = Namespace("https://w3id.org/cgkg/service#")
+VOCABULARY = Path(__file__).with_name("service_vocabulary.ttl")
+"""The ``cgkgsd:`` terms, declared (OWL), in Turtle."""
 
 _PREFIXES = {
     "sd": str(SD),

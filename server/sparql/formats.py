@@ -181,14 +181,37 @@ def choose(
     """Pick the format to answer with, or ``None`` if nothing offered is acceptable.
 
     ``format_params`` (the request's ``format``/``output`` values, each a keyword
-    such as ``json`` or a media type) override the header: the first value that
-    names one of ``formats`` wins, and if none does the answer is ``None``.
+    such as ``json`` or a media type) are for clients that cannot set ``Accept``:
+    the first value naming one of ``formats`` wins unless ``Accept`` refuses it
+    while accepting another of ``formats`` (a compatible header is not overridden).
+    Values naming a format of another kind are ignored, as SPARQLWrapper sends
+    ``format=turtle`` with ``Accept: */*`` for a SELECT; a value naming no format
+    at all gets ``None``.
     """
-    if format_params:
-        return _by_parameter(format_params, formats)
+    by_header = _by_header(accept, tuple(formats))
+    asked = _by_parameter(format_params, formats) if format_params else None
+    if asked is None:
+        unknown = any(v.strip() and _by_parameter((v,), FORMATS) is None for v in format_params)
+        return None if unknown else by_header
+    if by_header is None or _accepts(accept, asked):
+        return asked
+    return by_header
+
+
+def _by_header(accept: str | None, formats: tuple[Format, ...]) -> Format | None:
     if not accept or not accept.strip():
         return formats[0]
-    return _by_accept(accept, tuple(formats))
+    return _by_accept(accept, formats)
+
+
+def _accepts(accept: str | None, fmt: Format) -> bool:
+    """Whether ``accept`` takes ``fmt``: by its media type, or by an alias the client names."""
+    mime = parse_accept(accept) if accept and accept.strip() else None
+    if not mime:
+        return True
+    named = {item: q for item, q in mime}
+    aliases = [a for a in fmt.aliases if a in named] if named.get(fmt.media_type, 1) > 0 else []
+    return mime.best_match([fmt.media_type, *aliases]) is not None
 
 
 def _by_parameter(values: Sequence[str], formats: Sequence[Format]) -> Format | None:

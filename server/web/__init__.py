@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-from server.web import docs, downloads, pages, resources
+from server.web import crawlers, docs, downloads, pages, resources
 
 __all__ = ["BLUEPRINTS"]
 
-BLUEPRINTS: list[Blueprint] = [downloads.bp, resources.bp, pages.bp, docs.bp]
+BLUEPRINTS: list[Blueprint] = [downloads.bp, resources.bp, pages.bp, docs.bp, crawlers.bp]

@@ -1,6 +1,7 @@
 """Documents of the release: the ontology, the SHACL shapes, VoID.
 
-`/ontology` and `/shapes` are HTML documentation for browsers and the release's
+`/ontology`, `/shapes` and `/service` (the terms of the SPARQL service
+description, ``cgkgsd:``) are HTML documentation for browsers and the release's
 `ontology.ttl` / `shapes.ttl` (or another RDF format) by `Accept` or extension;
 their terms are hash IRIs (`/ontology#ExperimentalZone`), so each term is an
 anchor of the page. `/.well-known/void` is the dataset description (RFC 5785, VoID §7).
@@ -18,6 +19,7 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from server.errors import NotAcceptable, NotFound
 from server.services import current_services
+from server.sparql.description import VOCABULARY
 from server.sparql.formats import TURTLE, Format
 from server.web.describe import display_query
 from server.web.models.docs import ontology_sections, shape_sections
@@ -28,7 +30,15 @@ from server.web.render import (
     current_linker,
     render,
 )
-from server.web.resources import FORMATS, alternates, negotiate, serialize, split_extension
+from server.web.resources import (
+    FORMATS,
+    alternates,
+    chosen_variant,
+    fixed_by_url,
+    negotiate,
+    serialize,
+    split_extension,
+)
 
 __all__ = ["bp", "load_graph"]
 
@@ -58,18 +68,16 @@ def _rdf_document(path: Path, fmt: Format) -> Response:
     return response
 
 
-def _document(name: str, requested: str, template: str, build: Any) -> BaseResponse:
-    """Serve a Turtle document of the release as HTML or RDF."""
+def _document(
+    name: str, requested: str, template: str, build: Any, path: Path | None = None
+) -> BaseResponse:
+    """Serve a Turtle document (the release's ``name``, unless ``path``) as HTML or RDF."""
     kg = current_services().kg
-    path = kg.path(getattr(kg.manifest, name))
+    path = path or kg.path(getattr(kg.manifest, name))
     stem, by_extension, html_asked = split_extension(requested)
     if stem != name:
         raise NotFound(f"There is nothing at /{requested}.")
-    chosen = by_extension or ("html" if html_asked else negotiate(request.headers.get("Accept")))
-    if chosen is None:
-        raise NotAcceptable(
-            "Available as text/html, " + ", ".join(f.media_type for f in FORMATS) + "."
-        )
+    chosen = chosen_variant(by_extension, html_asked)
     alts = alternates("/" + name)
     links = [(a.href, "alternate", a.media_type) for a in alts]
     if isinstance(chosen, Format):
@@ -82,6 +90,8 @@ def _document(name: str, requested: str, template: str, build: Any) -> BaseRespo
         response = render(template, links=links, alternates=alts, iri=iri, **build(graph, iri))
         variant = f"html-{current_languages().primary}"
     response.set_etag(f"{kg.build_id}-{name}-{variant}")
+    if by_extension or html_asked:
+        fixed_by_url(response, "/" + requested)
     return response
 
 
@@ -112,6 +122,19 @@ def ontology_version(version: str) -> BaseResponse:
     if not versions:
         raise NotFound(f"There is no ontology version {version} in this release.")
     return redirect("/ontology", code=303)
+
+
+@bp.get("/service")
+@bp.get("/service.<any(ttl, nt, jsonld, rdf, html):ext>")
+def service_vocabulary(ext: str = "") -> BaseResponse:
+    """The ``cgkgsd:`` terms of the service description (``https://w3id.org/cgkg/service#``)."""
+    return _document(
+        "service",
+        "service" + (f".{ext}" if ext else ""),
+        "docs/ontology.html",
+        lambda graph, iri: ontology_sections(graph, iri, current_linker()),
+        VOCABULARY,
+    )
 
 
 @bp.get("/shapes")

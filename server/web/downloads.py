@@ -67,8 +67,6 @@ def index() -> Response:
             for name in [PurePosixPath(str(d["path"])).name]
         ],
     )
-    response.cache_control.public = True
-    response.cache_control.max_age = current_services().settings.cache_max_age_s
     response.set_etag(f"{kg.build_id}-dumps")
     return response
 
@@ -119,4 +117,4 @@ def downloads() -> Response:
         url = str(dump.get("download_url") or "")
         href = (linker.path(url) if url else None) or "/" + str(dump["path"])
         rows.append({**dump, "href": href, "name": Path(str(dump["path"])).name})
-    return render("docs/downloads.html", dumps=rows)
+    return render("docs/downloads.html", negotiated=False, dumps=rows)

@@ -174,6 +174,7 @@ def query_page() -> Response:
         downloads=_downloads(query or default),
         base_iri=current_linker().base_iri,
         prefixes=dict(current_services().kg.prefixes),
+        cacheable=False,  # the results are of a run just now: a time-out is not the answer
     )
     response.headers["Cache-Control"] = "no-cache"
     return response

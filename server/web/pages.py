@@ -1,5 +1,8 @@
 """The site's own pages: home (counts, charts, entry points) and the browse lists.
 
+Each list is also RDF, by ``Accept`` or extension (``/zones.ttl``): the facts its
+table shows, from a CONSTRUCT beside its SELECT (``ui_zones_rdf.rq``).
+
 The query editor lives in `server.web.editor`; ontology and shapes in
 `server.web.docs`, downloads in `server.web.downloads`.
 """
@@ -11,12 +14,21 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 from flask import Blueprint, Response
+from werkzeug.wrappers import Response as BaseResponse
 
 from server.services import current_services
-from server.web.describe import site_query
+from server.web.describe import site_query, to_rdflib
 from server.web.models.charts import Bar, bar_chart
 from server.web.models.terms import Languages
 from server.web.render import current_languages, current_linker, render
+from server.web.resources import (
+    Link,
+    alternates,
+    chosen_variant,
+    fixed_by_url,
+    rdf_response,
+    split_extension,
+)
 from server.web.text import text
 
 __all__ = ["Cell", "bp", "cells"]
@@ -105,7 +117,7 @@ def home() -> Response:
             ("theme", "ui_zones_per_theme"),
         )
     }
-    return render("ui/home.html", figures=figures, charts=charts, queries=queries)
+    return render("ui/home.html", negotiated=False, figures=figures, charts=charts, queries=queries)
 
 
 LISTS: dict[str, tuple[str, str, tuple[str, ...], tuple[tuple[str, ...], ...]]] = {
@@ -154,28 +166,55 @@ LISTS: dict[str, tuple[str, str, tuple[str, ...], tuple[tuple[str, ...], ...]]] 
 }
 
 
-def _list_view(name: str) -> Response:
+def _list_view(name: str, ext: str) -> BaseResponse:
     query, title, headers, spec = LISTS[name]
-    rows = current_services().kg.select(site_query(query))
-    table = [cells(row, spec) for row in rows]
-    return render("ui/list.html", title=title, headers=headers, rows=table, query=site_query(query))
+    kg = current_services().kg
+    _, by_extension, html_asked = split_extension(f"{name}.{ext}" if ext else name)
+    chosen = chosen_variant(by_extension, html_asked)
+    alts = alternates("/" + name)
+    links: list[Link] = [(a.href, "alternate", a.media_type) for a in alts]
+    if isinstance(chosen, str):
+        table = [cells(row, spec) for row in kg.select(site_query(query))]
+        response = render(
+            "ui/list.html",
+            links=links,
+            alternates=alts,
+            title=title,
+            headers=headers,
+            rows=table,
+            query=site_query(query),
+        )
+    else:
+        graph = to_rdflib(kg.construct(site_query(f"{query}_rdf")))
+        response = rdf_response(kg, graph, chosen, links)
+        response.set_etag(f"{kg.build_id}-{name}-{chosen.name}")
+    if ext:
+        fixed_by_url(response, f"/{name}.{ext}")
+    return response
 
 
-@bp.get("/zones")
-def zones() -> Response:
-    return _list_view("zones")
+_EXT = "<any(ttl, nt, jsonld, rdf, html):ext>"
 
 
-@bp.get("/themes")
-def themes() -> Response:
-    return _list_view("themes")
+@bp.get("/zones", defaults={"ext": ""})
+@bp.get(f"/zones.{_EXT}")
+def zones(ext: str) -> BaseResponse:
+    return _list_view("zones", ext)
 
 
-@bp.get("/divisions")
-def divisions() -> Response:
-    return _list_view("divisions")
+@bp.get("/themes", defaults={"ext": ""})
+@bp.get(f"/themes.{_EXT}")
+def themes(ext: str) -> BaseResponse:
+    return _list_view("themes", ext)
 
 
-@bp.get("/initiatives")
-def initiatives() -> Response:
-    return _list_view("initiatives")
+@bp.get("/divisions", defaults={"ext": ""})
+@bp.get(f"/divisions.{_EXT}")
+def divisions(ext: str) -> BaseResponse:
+    return _list_view("divisions", ext)
+
+
+@bp.get("/initiatives", defaults={"ext": ""})
+@bp.get(f"/initiatives.{_EXT}")
+def initiatives(ext: str) -> BaseResponse:
+    return _list_view("initiatives", ext)

@@ -48,13 +48,23 @@ def render(
     template: str,
     status: int = 200,
     links: Iterable[tuple[str, str, str | None]] = (),
+    *,
+    negotiated: bool = True,
+    cacheable: bool = True,
     **context: Any,
 ) -> Response:
-    """An HTML response from `template`, with the shared context and headers."""
+    """An HTML response from `template`, with the shared context and headers.
+
+    ``negotiated``: the same URL also answers other media types, so the page varies on
+    ``Accept``. ``cacheable``: the page is fixed by the release and the language order,
+    so it gets an ``ETag`` (and, from :mod:`server.http.conditional`, ``Last-Modified``
+    and ``Cache-Control``); a page showing a query run just now is not.
+    """
     kg = current_services().kg
+    langs = current_languages()
     body = render_template(
         template,
-        langs=current_languages(),
+        langs=langs,
         t=text,
         license=kg.manifest.license,
         manifest=kg.manifest,
@@ -62,8 +72,13 @@ def render(
         **context,
     )
     response = Response(body, status=status, content_type="text/html; charset=utf-8")
-    response.vary.add("Accept")
+    if negotiated:
+        response.vary.add("Accept")
     response.vary.add("Accept-Language")
+    # Every page is bilingual: both languages are its audience's, the first one first.
+    response.headers["Content-Language"] = ", ".join(langs.order)
+    if cacheable and status == 200:
+        response.set_etag(f"{kg.build_id}-{request.endpoint}-html-{langs.primary}")
     add_dataset_links(response, links)
     return response
 

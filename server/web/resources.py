@@ -37,7 +37,18 @@ from server.web.models.resource import Alternate, build_page, page_kind
 from server.web.models.terms import Linker
 from server.web.render import add_dataset_links, current_languages, current_linker, render
 
-__all__ = ["FORMATS", "NAMESPACES", "Retirement", "bp", "retirements", "serialize"]
+__all__ = [
+    "FORMATS",
+    "NAMESPACES",
+    "Link",
+    "Retirement",
+    "bp",
+    "chosen_variant",
+    "fixed_by_url",
+    "rdf_response",
+    "retirements",
+    "serialize",
+]
 
 bp = Blueprint("resources", __name__)
 
@@ -139,6 +150,26 @@ def negotiate(accept: str | None) -> Format | str | None:
     return next(fmt for fmt in FORMATS if fmt.matches(best))
 
 
+def chosen_variant(by_extension: Format | None, html_asked: bool) -> Format | str:
+    """The extension's format, "html", or what ``Accept`` prefers; 406 when nothing is."""
+    chosen = by_extension or ("html" if html_asked else negotiate(request.headers.get("Accept")))
+    if chosen is None:
+        raise NotAcceptable(
+            "Available as text/html, " + ", ".join(fmt.media_type for fmt in FORMATS) + "."
+        )
+    return chosen
+
+
+def fixed_by_url(response: BaseResponse, requested: str) -> None:
+    """An answer its URL's extension chose: it names its own URL and varies on no ``Accept``."""
+    response.headers["Content-Location"] = requested
+    kept = [v for v in response.vary if v.lower() != "accept"]  # HeaderSet.discard writes nothing
+    if kept:
+        response.headers["Vary"] = ", ".join(kept)
+    else:
+        del response.headers["Vary"]
+
+
 def alternates(path: str) -> list[Alternate]:
     return [Alternate(fmt.label, fmt.media_type, f"{path}.{fmt.extension}") for fmt in FORMATS] + [
         Alternate("HTML", "text/html", f"{path}.html")
@@ -215,10 +246,9 @@ def _page(
     return render("resources/page.html", links=links, page=page)
 
 
-def _data(kg: KnowledgeGraph, description: Graph, fmt: Format, links: list[Link]) -> Response:
-    response = Response(
-        serialize(description, fmt, dict(kg.prefixes)), content_type=fmt.content_type
-    )
+def rdf_response(kg: KnowledgeGraph, graph: Graph, fmt: Format, links: list[Link]) -> Response:
+    """``graph`` in ``fmt``, negotiated: with ``Vary: Accept`` and the ``Link`` headers."""
+    response = Response(serialize(graph, fmt, dict(kg.prefixes)), content_type=fmt.content_type)
     response.vary.add("Accept")
     add_dataset_links(response, links)
     return response
@@ -241,21 +271,15 @@ def resource(first: str, rest: str, ext: str = "") -> BaseResponse:
     description = describe(kg, iri)
     if not len(description) and not kg.has_graph(iri):
         return not_found("/" + path, iri)
-    chosen = by_extension or ("html" if html_asked else negotiate(request.headers.get("Accept")))
-    if chosen is None:
-        raise NotAcceptable(
-            "This resource is available as text/html, "
-            + ", ".join(fmt.media_type for fmt in FORMATS)
-            + "."
-        )
+    chosen = chosen_variant(by_extension, html_asked)
     alts = alternates("/" + path)
     links: list[Link] = [(a.href, "alternate", a.media_type) for a in alts]
     if isinstance(chosen, Format):
-        response = _data(kg, description, chosen, links)
+        response = rdf_response(kg, description, chosen, links)
     else:
         response = _page(kg, iri, description, alts, links)
     if by_extension or html_asked:
-        response.headers["Content-Location"] = "/" + requested
+        fixed_by_url(response, "/" + requested)
     variant = chosen.name if isinstance(chosen, Format) else f"html-{current_languages().primary}"
     response.set_etag(f"{kg.build_id}-{variant}")
     return response

@@ -70,6 +70,17 @@ def test_sparqlwrapper_construct(live_server: LiveServer, fmt: str) -> None:
     assert len(graph) == 40
 
 
+@pytest.mark.parametrize("fmt", [TURTLE, N3, JSONLD])
+def test_sparqlwrapper_select_with_a_graph_format_gets_the_default(
+    live_server: LiveServer, fmt: str
+) -> None:
+    """SPARQLWrapper sends ``Accept: */*`` and ``format=turtle`` (etc.) here: not a 406."""
+    with pytest.warns(RuntimeWarning) as warned:  # it says so, and that JSON came instead
+        result = run(live_server, ZONES, fmt)
+    assert any("Sending Accept header '*/*'" in str(w.message) for w in warned)
+    assert len(result["results"]["bindings"]) == 40
+
+
 def test_sparqlwrapper_describe(live_server: LiveServer) -> None:
     graph = run(live_server, f"DESCRIBE <{ZONE}>", XML)
     assert isinstance(graph, Graph)

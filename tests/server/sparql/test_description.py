@@ -8,7 +8,9 @@ from pathlib import Path
 import pytest
 from flask.testing import FlaskClient
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
-from rdflib.namespace import RDF, VOID
+from rdflib.namespace import OWL, RDF, RDFS, VOID
+
+from server.sparql.description import VOCABULARY
 
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 CGKGSD = Namespace("https://w3id.org/cgkg/service#")
@@ -131,3 +133,28 @@ def test_browser_gets_html(client: FlaskClient) -> None:
 
 def test_the_description_varies_with_the_host_it_names(client) -> None:  # type: ignore[no-untyped-def]
     assert "Host" in client.get("/sparql").headers["Vary"]
+
+
+def test_every_cgkgsd_term_used_is_declared_in_the_vocabulary(make_app) -> None:  # type: ignore[no-untyped-def]
+    client = make_app(
+        rate_limit_per_s=5.0, service_allowlist=("http://ok.example/sparql",)
+    ).test_client()
+    used = {p for p in description(client).predicates() if str(p).startswith(str(CGKGSD))}
+    vocabulary = Graph().parse(VOCABULARY, format="turtle")
+    declared = {
+        s
+        for kind in (OWL.DatatypeProperty, OWL.ObjectProperty)
+        for s in vocabulary.subjects(RDF.type, kind)
+    }
+    assert len(used) == 7
+    assert used <= declared
+
+
+def test_every_vocabulary_term_has_labels_and_comments_in_both_languages() -> None:
+    vocabulary = Graph().parse(VOCABULARY, format="turtle")
+    terms = {s for s in vocabulary.subjects(RDFS.isDefinedBy, None)}
+    for term in terms:
+        for prop in (RDFS.label, RDFS.comment):
+            langs = {o.language for o in vocabulary.objects(term, prop) if isinstance(o, Literal)}
+            assert langs == {"zh", "en"}, (term, prop)
+    assert len(terms) == 7

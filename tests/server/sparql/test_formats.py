@@ -92,21 +92,52 @@ def test_nothing_acceptable_is_none(accept: str, formats: tuple[Format, ...]) ->
     [
         (("json",), "json", "jsonld"),
         (("xml",), "xml", "rdfxml"),
-        (("csv",), "csv", None),
-        (("tsv", "text/tab-separated-values"), "tsv", None),
-        (("ttl",), None, "turtle"),
-        (("text/turtle",), None, "turtle"),
-        (("rdf+xml", "application/rdf+xml"), None, "rdfxml"),
-        (("srj",), "json", None),
+        (("csv",), "csv", "turtle"),  # no graph format: the header's choice
+        (("tsv", "text/tab-separated-values"), "tsv", "turtle"),
+        (("ttl",), "json", "turtle"),
+        (("text/turtle",), "json", "turtle"),
+        (("rdf+xml", "application/rdf+xml"), "json", "rdfxml"),
+        (("srj",), "json", "turtle"),
+        (("json-ld", ""), "json", "jsonld"),  # SPARQLWrapper's pair for JSON-LD
         (("nonsense",), None, None),
     ],
 )
-def test_format_parameter_overrides_accept(
+def test_format_parameter_overrides_a_wildcard_accept(
     values: tuple[str, ...], solutions: str | None, graph: str | None
 ) -> None:
-    sol = choose("text/csv", SOLUTION_FORMATS, values)
-    rdf = choose("text/turtle", RDF_FORMATS, values)
+    sol = choose("text/html, */*;q=0.8", SOLUTION_FORMATS, values)
+    rdf = choose("text/html, */*;q=0.8", RDF_FORMATS, values)
     assert (sol.name if sol else None, rdf.name if rdf else None) == (solutions, graph)
+
+
+def test_format_parameter_does_not_override_a_compatible_accept() -> None:
+    chosen = choose("application/sparql-results+xml", SOLUTION_FORMATS, ("json",))
+    assert chosen is not None
+    assert chosen.name == "xml"
+
+
+def test_format_parameter_the_accept_header_also_takes_wins() -> None:
+    accept = "text/csv, application/sparql-results+json;q=0.5"
+    chosen = choose(accept, SOLUTION_FORMATS, ("json",))
+    assert chosen is not None
+    assert chosen.name == "json"
+
+
+def test_format_parameter_overrides_an_accept_naming_nothing_of_its_kind() -> None:
+    chosen = choose("text/turtle", SOLUTION_FORMATS, ("csv",))
+    assert chosen is not None
+    assert chosen.name == "csv"
+
+
+def test_format_parameter_of_another_kind_leaves_the_choice_to_accept() -> None:
+    """SPARQLWrapper sends ``format=turtle`` and ``Accept: */*`` for a SELECT."""
+    chosen = choose("*/*", SOLUTION_FORMATS, ("turtle", "turtle"))
+    assert chosen is not None
+    assert chosen.name == "json"
+
+
+def test_format_parameter_of_another_kind_with_an_incompatible_accept_is_none() -> None:
+    assert choose("text/turtle", SOLUTION_FORMATS, ("n3",)) is None
 
 
 def test_media_type_with_higher_quality_wins() -> None:

@@ -79,11 +79,21 @@ def test_construct_by_accept_parses_in_that_format(
 
 def test_format_parameter_for_clients_without_headers(client: FlaskClient) -> None:
     response = client.get(
-        "/sparql",
-        query_string={"query": ZONES, "format": "csv"},
-        headers={"Accept": "application/json"},
+        "/sparql", query_string={"query": ZONES, "format": "csv"}, headers={"Accept": "*/*"}
     )
     assert response.mimetype == "text/csv"
+
+
+def test_format_parameter_does_not_override_a_compatible_accept(client: FlaskClient) -> None:
+    response = client.get(
+        "/sparql",
+        query_string={"query": ZONES, "format": "csv"},
+        headers={"Accept": "application/sparql-results+xml"},
+    )
+    assert (response.mimetype, response.headers["Vary"]) == (
+        "application/sparql-results+xml",
+        "Accept, Accept-Encoding",
+    )
 
 
 def test_select_asking_only_for_rdf_is_406(client: FlaskClient) -> None:

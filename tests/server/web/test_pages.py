@@ -9,11 +9,12 @@ from pathlib import Path
 
 import pytest
 from flask.testing import FlaskClient
-from rdflib import Graph, URIRef
+from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.compare import isomorphic
-from rdflib.namespace import OWL, RDF
+from rdflib.namespace import OWL, RDF, SKOS
 
 BASE = "https://w3id.org/cgkg/"
+CGKG = Namespace(BASE + "ontology#")
 BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 
 
@@ -155,6 +156,72 @@ def test_browse_lists_link_every_item(client, dump, path, rows):
     assert found == expected
     if rows is not None:
         assert found == rows
+
+
+LIST_CLASSES = {
+    "/zones": "ExperimentalZone",
+    "/themes": "Theme",
+    "/divisions": "AdministrativeDivision",
+}
+
+
+@pytest.mark.parametrize("path", sorted(LIST_CLASSES))
+def test_browse_lists_are_rdf_by_accept(client, dump, path):
+    response = client.get(path, headers={"Accept": "text/turtle"})
+    assert (response.mimetype, "Accept" in response.headers["Vary"]) == ("text/turtle", True)
+    graph = Graph().parse(data=response.data, format="turtle")
+    kind = URIRef("https://w3id.org/cgkg/ontology#" + LIST_CLASSES[path])
+    assert set(graph.subjects(RDF.type, kind)) == set(dump.subjects(RDF.type, kind))
+
+
+@pytest.mark.parametrize(
+    ("extension", "rdflib_format"),
+    [("ttl", "turtle"), ("nt", "nt"), ("jsonld", "json-ld"), ("rdf", "xml")],
+)
+def test_browse_lists_are_rdf_by_extension(client, dump, extension, rdflib_format):
+    response = client.get(f"/initiatives.{extension}", headers={"Accept": BROWSER})
+    graph = Graph().parse(data=response.data, format=rdflib_format)
+    labels = {(s, o) for s, o in graph.subject_objects(SKOS.prefLabel) if "initiative/" in str(s)}
+    expected = {(s, o) for s, o in dump.subject_objects(SKOS.prefLabel) if "initiative/" in str(s)}
+    assert (len(labels), labels) == (len(expected), expected)
+
+
+def test_browse_list_rdf_holds_what_its_table_shows(client, dump):
+    graph = Graph().parse(data=client.get("/zones.nt").data, format="nt")
+    zone = URIRef(BASE + "zone/2015/110102")
+    division = URIRef(BASE + "division/110102")
+    assert set(graph.triples((division, None, None))) == {
+        (division, CGKG.divisionCode, Literal("110102")),
+        (division, CGKG.province, URIRef(BASE + "division/110000")),
+    }
+    assert set(graph.objects(zone, SKOS.prefLabel)) == set(dump.objects(zone, SKOS.prefLabel))
+
+
+@pytest.mark.parametrize("path", ["/", "/zones", "/zone/2015/110102", "/ontology"])
+@pytest.mark.parametrize(("lang", "value"), [("zh", "zh, en"), ("en", "en, zh")])
+def test_pages_say_their_two_languages_first_one_first(client, path, lang, value):
+    response = client.get(path, query_string={"lang": lang}, headers={"Accept": BROWSER})
+    assert response.headers["Content-Language"] == value
+
+
+@pytest.mark.parametrize(
+    ("path", "varies"), [("/", False), ("/downloads", False), ("/zones", True)]
+)
+def test_pages_vary_on_accept_only_where_it_is_negotiated(client, path, varies):
+    vary = client.get(path, headers={"Accept": BROWSER}).headers["Vary"]
+    assert ("Accept" in [v.strip() for v in vary.split(",")]) is varies
+
+
+def test_service_vocabulary_resolves_with_an_anchor_per_term(client):
+    """``cgkgsd:`` terms of the service description resolve at /service#term."""
+    graph = Graph().parse(data=client.get("/service", headers={"Accept": "text/turtle"}).data)
+    terms = {str(s) for s in graph.subjects(RDF.type, OWL.DatatypeProperty)}
+    terms |= {str(s) for s in graph.subjects(RDF.type, OWL.ObjectProperty)}
+    html = page(client, "/service")
+    anchors = set(re.findall(r'id="([^"]+)"', html))
+    assert {t.removeprefix(BASE + "service#") for t in terms} <= anchors
+    assert all(t.startswith(BASE + "service#") for t in terms)
+    assert len(terms) == 7
 
 
 def test_ontology_page_has_an_anchor_for_every_class_and_property(client, built_out):

@@ -69,6 +69,14 @@ def test_extension_overrides_accept(client, extension, media_type):
     assert response.headers["Content-Type"].split(";")[0] == media_type
 
 
+def test_an_answer_chosen_by_extension_does_not_vary_on_accept(client):
+    response = client.get(f"{ZONE}.ttl")
+    assert (response.headers["Content-Location"], response.headers["Vary"]) == (
+        f"{ZONE}.ttl",
+        "Accept-Encoding",
+    )
+
+
 def test_nothing_acceptable_is_406(client):
     assert client.get(ZONE, headers={"Accept": "image/png"}).status_code == 406
 
