@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 OUT    ?= build
 
-.PHONY: help install lock browser lint test build run check clean
+.PHONY: help install lock browser balancer lint test build run check clean
 
 help:  ## list the targets
 	@grep -E '^[a-z]+:.*##' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/'
@@ -40,7 +40,11 @@ browser:  ## install Debian's chromium and a Chinese font for the browser tests,
 	@command -v chromium >/dev/null 2>&1 && fc-list :lang=zh | grep -q . || { apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-zenhei >/dev/null; }
 
-test: install browser  ## run the whole test suite
+balancer:  ## install Debian's HAProxy for the replica and rollout tests, if missing
+	@command -v haproxy >/dev/null 2>&1 || test -x /usr/sbin/haproxy || { apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq haproxy >/dev/null; }
+
+test: install browser balancer  ## run the whole test suite
 	$(BIN)/pytest -n 2
 
 INPUTS := $(shell find data ontology shapes queries loader -type f -not -path '*/__pycache__/*' 2>/dev/null)

@@ -81,13 +81,21 @@ def _parser() -> argparse.ArgumentParser:
         "--port, --workers, limits…) goes to the server: see `python -m server --help`.",
     )
     p.add_argument("--out", type=Path, help=out_help)
+
+    commands.add_parser(
+        "rollout",
+        help="roll a release out to replicas behind a load balancer, one at a time",
+        description="`cgkg rollout run --config FILE RELEASE` or `cgkg rollout switch --out DIR "
+        "RELEASE`: see `python -m deploy --help` and docs/deployment.md.",
+        add_help=False,
+    )
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = _parser()
     args, server_options = parser.parse_known_args(argv)
-    if server_options and args.command != "serve":
+    if server_options and args.command not in PASSED_ON:
         parser.error(f"unrecognized arguments: {' '.join(server_options)}")
     args.server_options = server_options
     settings = BuildSettings.from_env()
@@ -184,6 +192,12 @@ def _stats(args: argparse.Namespace, settings: BuildSettings) -> int:
     return EXIT_OK
 
 
+def _rollout(args: argparse.Namespace, settings: BuildSettings) -> int:
+    argv = [sys.executable, "-m", "deploy", *args.server_options]
+    os.execv(sys.executable, argv)  # noqa: S606 - replaces this process with the rollout
+    return EXIT_OK  # pragma: no cover - execv does not return
+
+
 def _serve(args: argparse.Namespace, settings: BuildSettings) -> int:
     options = [a for a in args.server_options if a != "--"]
     argv = [sys.executable, "-m", "server", "--out", str(settings.out_dir), *options]
@@ -198,4 +212,6 @@ COMMANDS = {
     "query": _query,
     "stats": _stats,
     "serve": _serve,
+    "rollout": _rollout,
 }
+PASSED_ON = ("serve", "rollout")  # their own options go to `python -m server` / `-m deploy`

@@ -26,9 +26,21 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-__all__ = ["Lease", "Manifest", "ReleaseError", "current_target", "verify", "verify_files"]
+__all__ = [
+    "Lease",
+    "Manifest",
+    "ReleaseError",
+    "current_target",
+    "record_served",
+    "served_by_workers",
+    "verify",
+    "verify_files",
+]
 
 _ATTEMPTS = 3
+WORKERS_DIR = "workers"
+"""In the runtime folder: one file per HTTP worker, named by its process id, holding the
+name of the release that worker serves (for ``/health``, so a rollout can see them all)."""
 
 
 class ReleaseError(RuntimeError):
@@ -130,6 +142,50 @@ def current_target(out_dir: Path) -> Path:
     if not link.exists():
         raise ReleaseError(f"no build found: {link} does not exist (run `cgkg build` first)")
     return link.resolve()
+
+
+def record_served(runtime_dir: Path, release_dir: Path) -> None:
+    """Note in the runtime folder that this process serves ``release_dir`` (atomic rename)."""
+    folder = runtime_dir / WORKERS_DIR
+    folder.mkdir(exist_ok=True)
+    recorded = _recorded(folder)
+    for pid in set(recorded) - set(_alive(recorded)):
+        (folder / str(pid)).unlink(missing_ok=True)  # a worker that died (granian replaced it)
+    tmp = folder / f".{os.getpid()}"
+    tmp.write_text(release_dir.name, encoding="utf-8")
+    os.replace(tmp, folder / str(os.getpid()))
+
+
+def served_by_workers(runtime_dir: Path) -> dict[int, str]:
+    """The release each live process that recorded one serves, by process id."""
+    folder = runtime_dir / WORKERS_DIR
+    served = {}
+    for pid in _alive(_recorded(folder)):
+        try:
+            served[pid] = (folder / str(pid)).read_text(encoding="utf-8").strip()
+        except OSError:  # exited and cleaned up meanwhile
+            continue
+    return served
+
+
+def _recorded(folder: Path) -> list[int]:
+    try:
+        return [int(p.name) for p in folder.iterdir() if p.name.isdigit()]
+    except OSError:
+        return []
+
+
+def _alive(pids: list[int]) -> list[int]:
+    alive = []
+    for pid in pids:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            continue
+        except PermissionError:  # alive, under another user
+            pass
+        alive.append(pid)
+    return sorted(alive)
 
 
 def _sha256(path: Path) -> str:

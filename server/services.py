@@ -28,7 +28,7 @@ from flask import Response, current_app, g, has_request_context
 from server.http.ratelimit import RateLimiter
 from server.kg import KnowledgeGraph
 from server.lookup.table import NameTables
-from server.release import Lease, ReleaseError
+from server.release import Lease, ReleaseError, record_served
 from server.settings import ServerSettings
 from server.sparql import service_policy
 from server.sparql.answer import QueryAnswerer
@@ -70,6 +70,16 @@ class ReleaseFollower:
         self._served = runtime / SERVED_FILE if runtime is not None else None
         self._next_check = 0.0
         self._opening = threading.Lock()
+        self._record()
+
+    def _record(self) -> None:
+        """Say in the runtime folder which release this worker serves (``/health`` lists them)."""
+        runtime = self._settings.runtime_path
+        if runtime is not None:
+            try:
+                record_served(runtime, self._kg.release_dir)
+            except OSError as exc:
+                log.warning("cannot record the release this worker serves: %s", exc)
 
     @property
     def kg(self) -> KnowledgeGraph:
@@ -95,6 +105,7 @@ class ReleaseFollower:
             log.error("cannot follow the query engine to %s: %s", target, exc)
         else:
             old, self._kg = self._kg, fresh
+            self._record()
             retire = threading.Timer(_RETIRE_AFTER_S, old.close)  # requests on it finish first
             retire.daemon = True
             retire.start()

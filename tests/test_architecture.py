@@ -102,3 +102,12 @@ def test_server_is_cut_into_the_sparql_web_and_http_packages():
         "web",
         "http",
     }
+
+
+@pytest.mark.parametrize(
+    "path",
+    [p for package in PACKAGES for p in python_files(package)],
+    ids=lambda p: f"{p.parent.name}/{p.name}",
+)
+def test_neither_loader_nor_server_imports_the_deployment_tools(path):
+    assert not [m for m in imported_modules(path) if m == "deploy" or m.startswith("deploy.")]

@@ -94,3 +94,19 @@ def test_live_health_is_503_while_a_query_process_cannot_answer(
     assert status == 503
     assert b"did not answer" in body
     assert server.get("/health")[0] == 200  # the process was replaced
+
+
+def test_health_says_which_release_the_engine_and_the_worker_serve(
+    client: FlaskClient, built_out: Path
+) -> None:
+    build_id = current_target(built_out).name
+    body = client.get("/health").get_json()
+    assert body["serving"] == {"engine": build_id, "workers": {str(os.getpid()): build_id}}
+    assert body["switching"] is False
+
+
+def test_live_health_lists_every_http_worker(live_server: LiveServer, built_out: Path) -> None:
+    build_id = current_target(built_out).name
+    body = live_server.health()
+    assert (body["serving"]["engine"], body["switching"]) == (build_id, False)
+    assert list(body["serving"]["workers"].values()) == [build_id, build_id]  # --workers 2

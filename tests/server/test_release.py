@@ -6,12 +6,22 @@ import fcntl
 import json
 import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from server.kg import KnowledgeGraph
-from server.release import Lease, ReleaseError, current_target, verify
+from server.release import (
+    Lease,
+    ReleaseError,
+    current_target,
+    record_served,
+    served_by_workers,
+    verify,
+)
+from tests.server.support import PROJECT_ROOT
 
 
 @pytest.fixture
@@ -88,3 +98,18 @@ def test_closing_the_knowledge_graph_ends_its_lease(copy: Path) -> None:
         fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
     finally:
         os.close(fd)
+
+
+def test_a_recorded_release_is_listed_under_the_process_id(tmp_path: Path) -> None:
+    record_served(tmp_path, tmp_path / "releases" / "0123456789abcdef")
+    assert served_by_workers(tmp_path) == {os.getpid(): "0123456789abcdef"}
+
+
+def test_a_process_that_exited_is_not_listed(tmp_path: Path) -> None:
+    code = (
+        "import sys; from pathlib import Path; from server.release import record_served; "
+        "record_served(Path(sys.argv[1]), Path('releases/fedcba9876543210'))"
+    )
+    subprocess.run([sys.executable, "-c", code, str(tmp_path)], check=True, cwd=PROJECT_ROOT)
+    assert list((tmp_path / "workers").iterdir())  # it did record, then exited
+    assert served_by_workers(tmp_path) == {}
