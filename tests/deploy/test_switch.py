@@ -24,9 +24,7 @@ def test_switch_points_current_at_the_release(machine: Path, two_releases: Relea
     assert [p.name for p in machine.iterdir() if p.name.startswith(".current")] == []
 
 
-def test_a_damaged_copy_is_refused_and_current_stays(
-    machine: Path, two_releases: Releases
-) -> None:
+def test_a_damaged_copy_is_refused_and_current_stays(machine: Path, two_releases: Releases) -> None:
     dump = machine / "releases" / two_releases.new / "dumps" / "cgkg.nt"
     data = bytearray(dump.read_bytes())
     data[10] ^= 1
