@@ -58,11 +58,24 @@ class Balancer:
             raise BalancerError(f"HAProxy's socket {self.socket_path}: {exc}") from None
         return b"".join(chunks).decode("utf-8", errors="replace")
 
-    def state(self, server: str) -> ServerState:
+    def servers(self) -> dict[str, ServerState]:
+        """Every server of the backend, by name."""
+        servers = {}
         for row in csv.DictReader(self.command("show stat").lstrip("# ").splitlines()):
-            if (row.get("pxname"), row.get("svname")) == (self.backend, server):
-                return ServerState(row["status"], int(row["scur"] or 0), int(row["qcur"] or 0))
-        raise BalancerError(f"HAProxy has no server {server} in the backend {self.backend}")
+            name = row.get("svname") or ""
+            if row.get("pxname") == self.backend and name not in ("FRONTEND", "BACKEND"):
+                servers[name] = ServerState(
+                    row["status"], int(row["scur"] or 0), int(row["qcur"] or 0)
+                )
+        return servers
+
+    def state(self, server: str) -> ServerState:
+        try:
+            return self.servers()[server]
+        except KeyError:
+            raise BalancerError(
+                f"HAProxy has no server {server} in the backend {self.backend}"
+            ) from None
 
     def _set_state(self, server: str, state: str) -> None:
         answer = self.command(f"set server {self.backend}/{server} state {state}").strip()

@@ -71,8 +71,9 @@ def _check_all(inventory: Inventory) -> dict[str, str]:
 def _roll(inventory: Inventory, replica: Replica, release: str, timeout_s: float, say: Say) -> None:
     balancer = inventory.balancer
     if balancer is not None:
-        others = [r.name for r in inventory.replicas if r is not replica]
-        if not any(balancer.state(name).status == "UP" for name in others):
+        others = balancer.servers()
+        others.pop(replica.name, None)
+        if not any(state.status == "UP" for state in others.values()):
             raise BalancerError(f"no other server of {balancer.backend} is up to take its requests")
         balancer.drain(replica.name, timeout_s)
         say(f"{replica.name}: drained")

@@ -14,6 +14,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -53,6 +54,15 @@ class Deployment:
     @property
     def port(self) -> int:
         return int(self.haproxy.url.rsplit(":", 1)[1])
+
+    def wait_until_balanced(self) -> None:
+        """Until HAProxy's checks find every replica up."""
+        balancer = self.inventory.balancer
+        assert balancer is not None
+        deadline = time.monotonic() + 30
+        while {balancer.state(name).status for name in self.replicas} != {"UP"}:
+            assert time.monotonic() < deadline, self.haproxy.log()
+            time.sleep(0.1)
 
 
 def _build(out: Path, queries: Path) -> str:

@@ -8,10 +8,22 @@ import signal
 import subprocess
 import threading
 import time
+import urllib.parse
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from tests.server.support import free_port
+
+COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+PATHS = (
+    "/sparql?query=ASK%7B%7D",
+    "/sparql?" + urllib.parse.urlencode({"query": COUNT}),
+    "/dumps/cgkg.ttl",
+    "/zone/2015/110102",
+    "/ontology",
+    "/health",
+)
+"""What the load asks for: queries, a dump, pages, and the health check."""
 
 HAPROXY_CONFIG = """\
 global
@@ -25,6 +37,7 @@ defaults
     timeout client 30s
     timeout server 30s
     timeout http-request 10s
+    timeout check 5s
     retries 2
     option redispatch
 
@@ -154,3 +167,13 @@ class Load:
         self._stop.set()
         for thread in self._running:
             thread.join(timeout=60)
+
+
+def release_of(answer: Answer) -> str:
+    """The build id of the release an answer came from: every ETag begins with it."""
+    return answer.etag.strip('W/"').split("-")[0]
+
+
+def answers_of(load: Load, replica: str) -> list[Answer]:
+    """The answers of ``replica`` that say their release (all but /health's)."""
+    return [a for a in load.answers if a.served_by == replica and a.etag]

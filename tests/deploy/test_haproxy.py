@@ -103,3 +103,12 @@ def test_an_unknown_server_is_an_error(balanced: tuple[HAProxy, Balancer]) -> No
 def test_no_balancer_at_the_socket_is_an_error(tmp_path: Path) -> None:
     with pytest.raises(BalancerError, match="socket"):
         Balancer(tmp_path / "missing.sock", "cgkg").state("b0")
+
+
+def test_servers_lists_the_backends_servers(balanced: tuple[HAProxy, Balancer]) -> None:
+    _, balancer = balanced
+    balancer.command("set server cgkg/b1 state maint")
+    assert {name: state.status for name, state in balancer.servers().items()} == {
+        "b0": "UP",
+        "b1": "MAINT",
+    }

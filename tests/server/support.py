@@ -131,9 +131,14 @@ class LiveServer:
 
 
 def launch(
-    out_dir: Path, log_dir: Path, *flags: str, env: dict[str, str] | None = None
+    out_dir: Path,
+    log_dir: Path,
+    *flags: str,
+    env: dict[str, str] | None = None,
+    port: int | None = None,
 ) -> LiveServer:
-    port = free_port()
+    """``python -m server`` on ``port`` (a free one unless given), once its health is ok."""
+    port = port or free_port()
     log_path = log_dir / f"server-{port}.log"
     with log_path.open("wb") as log:  # the child keeps its own copy of the descriptor
         process = subprocess.Popen(
