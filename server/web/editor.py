@@ -5,9 +5,11 @@ browser's GET (see :func:`server.sparql.views.prefers_html`). The page is a
 plain HTML form that works without JavaScript: a query in the URL is run
 through the same query processes as every client query and its results are
 shown as a table, with download links in every result format. With
-JavaScript, the vendored YASGUI editor (syntax highlighting, result table,
-charts) replaces the form and talks to `/sparql` on this same server; nothing
-is fetched from elsewhere.
+JavaScript, the vendored YASGUI editor (syntax highlighting, result table; the
+vendored build has no chart or pivot view) replaces the form and talks to
+`/sparql` on this same server; nothing is fetched from elsewhere. Its share
+link is ``/sparql?query=…`` (``#query=…`` when too long for a URL), which
+``static/query.js`` reads back.
 """
 
 from __future__ import annotations
@@ -174,6 +176,7 @@ def query_page() -> Response:
         downloads=_downloads(query or default),
         base_iri=current_linker().base_iri,
         prefixes=dict(current_services().kg.prefixes),
+        max_url_bytes=services.settings.max_url_bytes,
         cacheable=False,  # the results are of a run just now: a time-out is not the answer
     )
     response.headers["Cache-Control"] = "no-cache"

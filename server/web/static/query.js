@@ -7,6 +7,7 @@
   var autorun = script && script.getAttribute("data-run") === "true";
   var base = script ? script.getAttribute("data-base") : "";
   var prefixes = JSON.parse((script && script.getAttribute("data-prefixes")) || "{}");
+  var maxUrl = Number((script && script.getAttribute("data-max-url")) || 0);
 
   // Result links to the dataset's own IRIs open their page on this server.
   document.addEventListener("click", function (event) {
@@ -15,6 +16,22 @@
     event.preventDefault();
     window.location.assign("/" + link.getAttribute("href").slice(base.length));
   });
+
+  // The share link restores the query: /sparql?query=… (the server runs it, with or
+  // without JavaScript), or /sparql#query=… when that URL would be over the server's
+  // URL limit. YASGUI's own reading of links stays off (populateFromUrl: false), so a
+  // link can set the query only, never the endpoint or request headers.
+  function shareLink(query) {
+    var params = new URLSearchParams({ query: query }).toString();
+    var path = "/sparql?" + params;
+    if (maxUrl && path.length > maxUrl) path = "/sparql#" + params;
+    return window.location.origin + path;
+  }
+
+  function sharedQuery() {
+    var hash = window.location.hash.replace(/^#/, "");
+    return hash ? new URLSearchParams(hash).get("query") : null;
+  }
 
   function downloadLinks(query) {
     var links = document.querySelectorAll("a.download");
@@ -28,7 +45,8 @@
     if (typeof window.Yasgui !== "function") return;
     var form = document.getElementById("plain-form");
     var mount = document.getElementById("yasgui");
-    var text = document.getElementById("query-text").value;
+    var shared = sharedQuery();
+    var text = shared || document.getElementById("query-text").value;
     var endpoint = window.location.origin + "/sparql";
     var yasgui = new window.Yasgui(mount, {
       requestConfig: { endpoint: endpoint, method: "POST" },
@@ -44,9 +62,12 @@
     var server = document.getElementById("server-results");
     if (server) server.hidden = true;
     var tab = yasgui.getTab();
+    // Every tab's share button (the editor makes tabs of one class) gives our link.
+    Object.getPrototypeOf(tab).getShareableLink = function () { return shareLink(this.getQuery()); };
     tab.setQuery(text);
     tab.setEndpoint(endpoint);
     var yasqe = tab.getYasqe();
+    downloadLinks(text);
     yasqe.on("change", function () { downloadLinks(yasqe.getValue()); });
     var examples = document.querySelectorAll("a.example");
     for (var i = 0; i < examples.length; i++) {
@@ -58,7 +79,7 @@
         mount.scrollIntoView();
       });
     }
-    if (autorun) tab.query();
+    if (autorun || shared) tab.query();
   }
 
   if (document.readyState === "loading") {

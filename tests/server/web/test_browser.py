@@ -148,3 +148,44 @@ def test_query_form_works_without_javascript(browser: Browser, live_server: Any)
     finally:
         context.close()
     assert not session.blocked
+
+
+SHARED = "SELECT ?zone WHERE { ?zone a <https://w3id.org/cgkg/ontology#ExperimentalZone> } LIMIT 3"
+
+
+def editor_text(page: Page) -> str:
+    return str(page.evaluate("document.querySelector('.CodeMirror').CodeMirror.getValue()"))
+
+
+def share_link(session: Session, query: str) -> str:
+    """What YASGUI's share button gives for ``query`` typed into the editor."""
+    session.goto("/sparql")
+    page = session.page
+    page.wait_for_selector(".yasqe .CodeMirror", timeout=20_000)
+    page.evaluate("q => document.querySelector('.CodeMirror').CodeMirror.setValue(q)", query)
+    page.locator(".yasqe_share").click()
+    return page.locator(".yasqe_sharePopup input").input_value()
+
+
+def test_query_editor_share_link_restores_the_query(session):
+    link = share_link(session, SHARED)
+    assert link.startswith(session.origin + "/sparql?query=")
+    page = session.page
+    response = page.goto(link)
+    assert response is not None
+    assert response.status == 200
+    page.wait_for_selector(".yasr table tbody tr", timeout=20_000)
+    assert editor_text(page) == SHARED
+    assert page.locator(".yasr table tbody tr").count() == 3
+    session.shot("query-shared")
+
+
+def test_query_editor_share_link_of_a_long_query_keeps_it_in_the_fragment(session):
+    long_query = SHARED + "\n# " + "x" * 9000  # over the server's 8 KiB URL limit
+    link = share_link(session, long_query)
+    assert link.startswith(session.origin + "/sparql#query=")
+    session.goto("/")  # else the link only moves to a fragment of the same page
+    page = session.page
+    page.goto(link)
+    page.wait_for_selector(".yasr table tbody tr", timeout=20_000)
+    assert editor_text(page) == long_query
