@@ -25,6 +25,9 @@ from loader.sources import Division, Origin, Sources
 
 ZONE_TITLE_ZH = "全国社区治理和服务创新实验区"
 ZONE_TITLE_EN = "national community governance and service innovation experimental zone"
+# The notice dates the confirmation only 近期 ("recently"); it gives the period.
+PERIOD_ZH = "2015年7月至2018年6月"
+PERIOD_EN = "July 2015 to June 2018"
 
 # Our own labels for the small concept schemes: slug → (zh, en).
 LEVEL_LABELS = {
@@ -88,9 +91,9 @@ def _notice(out: NamedGraphs, s: Sources) -> None:
         NOTICE,
         designation,
         RDFS.label,
-        f"{ZONE_TITLE_ZH}确认（2015）",
+        f"{ZONE_TITLE_ZH}确认（实验时间{PERIOD_ZH}）",
         "Confirmation of the national community governance and service innovation "
-        "experimental zones (2015)",
+        f"experimental zones (experiment period {PERIOD_EN})",
     )
     out.add(NOTICE, designation, CGKG.announcedIn, notice)
     out.add(NOTICE, designation, CGKG.zoneCount, Literal(n.headline_count))
@@ -125,7 +128,8 @@ def _policy(out: NamedGraphs, s: Sources) -> None:
         out.came_from(iri, document.origin)
         for cls in (ELI.LegalResource, FOAF.Document):
             out.add(NOTICE, iri, RDF.type, cls)
-        out.text(NOTICE, iri, ELI.title, document.title_zh, document.title_en)
+        # ELI defines eli:title for a legal expression; this is the legal resource.
+        out.text(NOTICE, iri, DCTERMS.title, document.title_zh, document.title_en)
         out.text(NOTICE, iri, SKOS.prefLabel, document.title_zh, document.title_en)
         out.add(NOTICE, iri, ELI.id_local, Literal(document.number))
         out.add(NOTICE, iri, DCTERMS.issued, Literal(document.year, datatype=XSD.gYear))
@@ -264,7 +268,8 @@ def _changes(out: NamedGraphs, s: Sources) -> None:
         out.add(DIVISIONS, iri, CGKG.changedDivision, division)
         out.add(DIVISIONS, iri, CGKG.changeKind, Literal(change.kind))
         out.text(DIVISIONS, iri, RDFS.comment, change.description_zh, change.description_en)
-        out.add(DIVISIONS, iri, DCTERMS.source, Literal(change.source))
+        # The note is our own English: tagged, and kept with the other unofficial English.
+        out.add(TRANSLATIONS, iri, DCTERMS.source, Literal(change.source, lang="en"))
         out.add(DIVISIONS, division, CGKG.change, iri)
         if change.successor:
             out.add(DIVISIONS, division, CGKG.successor, iris.division(change.successor))
@@ -293,6 +298,7 @@ def _assignments(out: NamedGraphs, s: Sources) -> None:
     iris = out.iris
     units = {z.code: z.unit_name_zh for z in s.zones}
     themes = {t.slug: t for t in s.themes}
+    divisions = {d.code: d for d in s.divisions}
     for a in s.assignments:
         iri, zone = iris.theme_assignment(a.code, a.theme), iris.zone(a.code)
         out.came_from(iri, a.origin)
@@ -302,7 +308,8 @@ def _assignments(out: NamedGraphs, s: Sources) -> None:
             iri,
             RDFS.label,
             f"{units[a.code]}：{themes[a.theme].label_zh}",
-            f"{themes[a.theme].label_en} ({units[a.code]})",
+            # English labels stay English: the place in English, not the unit as written.
+            f"{themes[a.theme].label_en} ({_place_en(divisions[a.code], divisions)})",
         )
         out.add(THEMES, iri, CGKG.assignedTheme, iris.theme(a.theme))
         out.add(THEMES, iri, CGKG.evidencePhrase, Literal(a.evidence, lang="zh"))

@@ -164,3 +164,25 @@ def test_violation_query_finds_nothing(path: Path, query_store: pyoxigraph.Store
 )
 def test_golden_file_has_a_query(golden: Path) -> None:
     assert (QUERY_DIR / f"{golden.stem}.rq").exists(), f"{golden.name} has no query: delete it"
+
+
+def test_english_check_also_finds_untagged_english() -> None:
+    """queries/94 flags English text with no language tag, not only text tagged en."""
+    graph = pyoxigraph.NamedNode("https://w3id.org/cgkg/graph/divisions")
+    subject = pyoxigraph.NamedNode("https://w3id.org/cgkg/division/330103/change/2021-04")
+    store = pyoxigraph.Store()
+    for predicate, value in (
+        ("http://purl.org/dc/terms/source", "provincial notice of 2021-04-09"),
+        ("https://w3id.org/cgkg/ontology#changeKind", "merged-into"),  # a code, not text
+        ("http://www.w3.org/2000/01/rdf-schema#comment", "下城区和拱墅区撤销"),
+    ):
+        quad = pyoxigraph.Quad(
+            subject, pyoxigraph.NamedNode(predicate), pyoxigraph.Literal(value), graph
+        )
+        store.add(quad)
+    query = _text(QUERY_DIR / "94-english-outside-translations-violation.rq")
+    result = store.query(query)
+    assert isinstance(result, pyoxigraph.QuerySolutions)
+    assert [row["literal"] for row in result] == [
+        pyoxigraph.Literal("provincial notice of 2021-04-09")
+    ]

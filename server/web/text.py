@@ -22,10 +22,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "dataset": ("数据集描述", "Dataset description"),
     "language": ("语言", "Language"),
     "intro": (
-        "民政部于2015年确认40个“全国社区治理和服务创新实验区”，实验时间从2015年7月至2018年6月。"
+        "民政部确认40个“全国社区治理和服务创新实验区”，实验时间从2015年7月至2018年6月。"
         "本站以关联开放数据发布这些实验区、它们的实验任务、所在行政区划、治理主题和相关政策文件。",
-        "In 2015 the Ministry of Civil Affairs confirmed 40 national community governance and "
-        "service innovation experimental zones, for an experiment from July 2015 to June 2018. "
+        "The Ministry of Civil Affairs confirmed 40 national community governance and service "
+        "innovation experimental zones, for an experiment from July 2015 to June 2018. "
         "This site publishes the zones, their experiment tasks, the administrative divisions, "
         "governance themes and the related policy document as Linked Open Data.",
     ),
