@@ -193,28 +193,11 @@ def _list_view(name: str, ext: str) -> BaseResponse:
     return response
 
 
-_EXT = "<any(ttl, nt, jsonld, rdf, html):ext>"
+_LISTS = f"<any({', '.join(LISTS)}):name>"
 
 
-@bp.get("/zones", defaults={"ext": ""})
-@bp.get(f"/zones.{_EXT}")
-def zones(ext: str) -> BaseResponse:
-    return _list_view("zones", ext)
-
-
-@bp.get("/themes", defaults={"ext": ""})
-@bp.get(f"/themes.{_EXT}")
-def themes(ext: str) -> BaseResponse:
-    return _list_view("themes", ext)
-
-
-@bp.get("/divisions", defaults={"ext": ""})
-@bp.get(f"/divisions.{_EXT}")
-def divisions(ext: str) -> BaseResponse:
-    return _list_view("divisions", ext)
-
-
-@bp.get("/initiatives", defaults={"ext": ""})
-@bp.get(f"/initiatives.{_EXT}")
-def initiatives(ext: str) -> BaseResponse:
-    return _list_view("initiatives", ext)
+@bp.get(f"/{_LISTS}", defaults={"ext": ""})
+@bp.get(f"/{_LISTS}.<any(ttl, nt, jsonld, rdf, html):ext>")
+def browse_list(name: str, ext: str) -> BaseResponse:
+    """`/zones`, `/themes`, `/divisions`, `/initiatives`: HTML, or RDF by Accept or extension."""
+    return _list_view(name, ext)
