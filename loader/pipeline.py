@@ -22,7 +22,7 @@ from rdflib import Graph
 from loader import graphs as g
 from loader.crosscheck import crosscheck
 from loader.crosswalk import CROSSWALK_STEM, crosswalk_csv, crosswalk_json, crosswalk_records
-from loader.dumps import DumpFile, write_dumps, write_file_pair
+from loader.dumps import DUMP_STEM, DumpFile, write_dumps, write_file_pair
 from loader.errors import BuildError
 from loader.linksets import LINKS_FILE, links_ntriples, wikidata_links, wikidata_linkset
 from loader.lookup_table import LOOKUP_FILE, division_rows, lookup_table
@@ -36,7 +36,7 @@ from loader.settings import PROJECT_ROOT, BuildSettings
 from loader.sources import Sources, read_sources
 from loader.store import create_store, finish_store, graph_sizes
 from loader.synthetic import check_base_iri
-from loader.terms import graph_quads, sort_key
+from loader.terms import graph_quads
 from loader.turtle import read_turtle_dir
 from loader.validate import ValidationReport, validate
 from loader.zones_table import zones_csv
@@ -95,24 +95,17 @@ def compile_graph(settings: BuildSettings, timer: Timer) -> Compiled:
     with timer.step("rdf"):
         named = map_sources(sources, settings.base_iri)
         map_queries(named, queries)
-        for triple in ontology:
-            named.graph(g.ONTOLOGY).add(triple)
-        quads = [
-            q
-            for name, graph in sorted(named.graphs.items())
-            for q in graph_quads(graph, str(named.iris.graph(name)))
-        ]
+        named.extend(graph_quads(ontology, named.graph_name(g.ONTOLOGY).value))
+        quads = named.sorted_quads()
         check_retired(retired, quads, settings.base_iri)
     with timer.step("shacl"):
-        report = validate(named.union(), shapes, ontology, named.origins)
+        report = validate((q.triple for q in quads), shapes, named.origins)
     if not report.conforms:
         _keep_failure_report(settings.out_dir, report)
         raise BuildError(report.problems)
     inputs = _inputs(settings, ontology_files + shape_files)
-    names = {name: str(named.iris.graph(name)) for name in named.graphs}
-    return Compiled(
-        sources, retired, sorted(quads, key=sort_key), names, ontology, shapes, report, inputs
-    )
+    names = {name: iri.value for name, iri in named.names.items()}
+    return Compiled(sources, retired, quads, names, ontology, shapes, report, inputs)
 
 
 def build(settings: BuildSettings, progress: Progress | None = None) -> BuildResult:
@@ -141,12 +134,13 @@ def _assemble(
     work: Path, compiled: Compiled, settings: BuildSettings, build_id: str, timer: Timer
 ) -> dict[str, object]:
     prefix_map = prefixes(settings.base_iri)
+    with timer.step("dumps"):
+        dumps = write_dumps(work / "dumps", compiled.quads, prefix_map)
     with timer.step("store"):
-        store = create_store(work / "store", compiled.quads)
+        store = create_store(work / "store", work / "dumps" / f"{DUMP_STEM}.nq")
     with timer.step("lookup"):
         joins, links = _join_tables(work, store, settings.base_iri)
     with timer.step("dumps"):
-        dumps = write_dumps(work / "dumps", compiled.quads, prefix_map)
         dumps += write_file_pair(
             work / "dumps", "cgkg-zones.csv", zones_csv(store), "CSV", "text/csv", None
         )
