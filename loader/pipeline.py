@@ -99,7 +99,7 @@ def compile_graph(settings: BuildSettings, timer: Timer) -> Compiled:
         quads = named.sorted_quads()
         check_retired(retired, quads, settings.base_iri)
     with timer.step("shacl"):
-        report = validate((q.triple for q in quads), shapes, named.origins)
+        report = validate(_memory_store(quads), shapes, named.origins)
     if not report.conforms:
         _keep_failure_report(settings.out_dir, report)
         raise BuildError(report.problems)
@@ -201,6 +201,13 @@ def _join_tables(work: Path, store: ox.Store, base_iri: str) -> tuple[list[DumpF
         len(links),
     )
     return files, len(links)
+
+
+def _memory_store(quads: list[ox.Quad]) -> ox.Store:
+    """The graphs to validate, in memory: nothing is written before they conform."""
+    store = ox.Store()
+    store.bulk_extend(quads)
+    return store
 
 
 def _quads(graph: Graph) -> list[ox.Quad]:

@@ -15,7 +15,6 @@ from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import RDF, SH, XSD
 from rdflib.term import Node
 
-from loader.terms import graph_quads
 from loader.validate import validate as loader_validate
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -106,9 +105,10 @@ def validate_with_pyshacl(data_file: Path, shapes: Graph, ontology: Graph) -> Gr
 
 def validate_like_the_build(data_file: Path, shapes: Graph, ontology: Graph) -> Graph:
     """The build's own validation step (loader/validate.py: pyshacl-turbo)."""
-    data = Graph().parse(data_file, format="turtle") + ontology
-    triples = (q.triple for q in graph_quads(data, "urn:x-test:data"))
-    return loader_validate(triples, shapes, {}).graph
+    store = pyoxigraph.Store()
+    store.load(path=str(data_file), format=pyoxigraph.RdfFormat.TURTLE)
+    store.load(path=str(ONTOLOGY_FILE), format=pyoxigraph.RdfFormat.TURTLE)
+    return loader_validate(store, shapes, {}).graph
 
 
 def validate_in_oxigraph(data_file: Path, shapes: Graph, ontology: Graph) -> Graph:
