@@ -57,8 +57,8 @@ def sparql_constraints(shapes: Graph) -> list[SparqlConstraint]:
             SparqlConstraint(
                 shape=shape,
                 constraint=constraint,
-                target_class=URIRef(targets[0]),
-                severity=URIRef(shapes.value(shape, SH.severity) or SH.Violation),
+                target_class=URIRef(str(targets[0])),
+                severity=URIRef(str(shapes.value(shape, SH.severity) or SH.Violation)),
                 messages=tuple(m for m in messages if isinstance(m, Literal)),
                 select=str(shapes.value(constraint, SH.select)),
                 prefixes=_prefixes(shapes, constraint),
