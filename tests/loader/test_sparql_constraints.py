@@ -9,13 +9,14 @@ from rdflib.namespace import SH
 
 from loader.sparql_constraints import check, sparql_constraints
 
-SHAPES = """
+SHAPES = r'''
 @prefix sh: <http://www.w3.org/ns/shacl#> .
 @prefix ex: <http://example.org/> .
 ex:Shape a sh:NodeShape ; sh:targetClass ex:Thing ;
   sh:sparql [ sh:message "bad {?value} on {$this}, {?other} kept"@en ;
-              sh:select "SELECT $this ?value WHERE { $this <http://example.org/p> ?value FILTER(?value > 1) }" ] .
-"""
+              sh:select """SELECT $this ?value
+                  WHERE { $this <http://example.org/p> ?value FILTER(?value > 1) }""" ] .
+'''
 DATA = """
 @prefix ex: <http://example.org/> .
 @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
