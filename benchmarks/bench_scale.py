@@ -1,0 +1,169 @@
+"""The build at scale on synthetic data, and its store load side by side with ``oxigraph load``.
+
+Usage: python benchmarks/bench_scale.py --scales 1 100 1000 [--load-runs 3] [--json FILE]
+
+For each scale: ``cgkg generate`` (loader/synthetic.py, seed 1) into a temporary
+folder, then the whole build in a fresh process under the synthetic IRI space
+(stage times, triples, peak resident memory of that process). Then, on that
+build's ``dumps/cgkg.nq``, the build's store step (``loader.store.create_store``:
+pyoxigraph ``bulk_load`` into a new on-disk store) and Oxigraph's own
+``oxigraph load --location DIR --file cgkg.nq``, alternated ``--load-runs``
+times, each a fresh process into a fresh folder; the ratio is ours / Oxigraph
+in triples per second (> 1: ours is faster). Prints one line per run and a
+markdown table; ``--json`` keeps everything with the machine and versions.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from importlib.metadata import version
+from pathlib import Path
+from typing import Any
+
+from loader.synthetic import SYNTHETIC_BASE_IRI
+
+BUILD_ONE = """
+import json, resource, sys, time
+from pathlib import Path
+from loader.pipeline import build
+from loader.settings import BuildSettings
+start = time.perf_counter()
+data, out, base = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3]
+settings = BuildSettings(data_dir=data, out_dir=out, base_iri=base)
+result = build(settings)
+total = time.perf_counter() - start
+peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+print(json.dumps({"total": total, "peak_mib": peak, "triples": result.manifest["triples"],
+                  "release": str(result.release_dir), **result.timings}))
+"""
+LOAD_OURS = """
+import sys
+from pathlib import Path
+from loader.store import create_store
+create_store(Path(sys.argv[1]), Path(sys.argv[2])).flush()
+"""
+
+
+def build_at(scale: int, work: Path) -> dict[str, Any]:
+    data = work / f"data-{scale}"
+    start = time.perf_counter()
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "loader",
+            "generate",
+            str(data),
+            "--scale",
+            str(scale),
+            "--seed",
+            "1",
+        ],
+        check=True,
+        capture_output=True,
+    )
+    generate = time.perf_counter() - start
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            BUILD_ONE,
+            str(data),
+            str(work / f"out-{scale}"),
+            SYNTHETIC_BASE_IRI,
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    figures: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    figures["generate"] = generate
+    return figures
+
+
+def timed(command: list[str]) -> float:
+    start = time.perf_counter()
+    subprocess.run(command, check=True, capture_output=True)
+    return time.perf_counter() - start
+
+
+def loads(nquads: Path, runs: int, work: Path) -> dict[str, list[float]]:
+    """Seconds per load, ours and Oxigraph's alternated, each into a fresh folder."""
+    oxigraph = shutil.which("oxigraph") or str(Path(sys.executable).with_name("oxigraph"))
+    times: dict[str, list[float]] = {"ours": [], "oxigraph": []}
+    for run in range(runs):
+        for name in ("ours", "oxigraph") if run % 2 == 0 else ("oxigraph", "ours"):
+            target = work / f"load-{name}-{run}"
+            if name == "ours":
+                command = [sys.executable, "-c", LOAD_OURS, str(target), str(nquads)]
+            else:
+                command = [oxigraph, "load", "--location", str(target), "--file", str(nquads)]
+            times[name].append(timed(command))
+            shutil.rmtree(target, ignore_errors=True)
+    return times
+
+
+STAGES = ("generate", "parse", "rdf", "shacl", "dumps", "store", "lookup", "publish", "total")
+
+
+def report(rows: list[dict[str, Any]]) -> str:
+    lines = [
+        "| scale | triples | " + " | ".join(STAGES) + " | peak MiB | load ours k/s "
+        "| oxigraph load k/s | ratio |",
+        "|" + "---|" * (len(STAGES) + 7),
+    ]
+    for row in rows:
+        stages = " | ".join(f"{row.get(s, 0.0):.1f} s" for s in STAGES)
+        lines.append(
+            f"| {row['scale']}× | {row['triples']:,} | {stages} | {row['peak_mib']:.0f} "
+            f"| {row['ours_kps']:.0f} | {row['oxigraph_kps']:.0f} | {row['ratio']:.2f} |"
+        )
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--scales", type=int, nargs="+", default=[1, 100])
+    parser.add_argument("--load-runs", type=int, default=3)
+    parser.add_argument("--json", type=Path)
+    args = parser.parse_args()
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="cgkg-scale-") as folder:
+        work = Path(folder)
+        for scale in args.scales:
+            row = build_at(scale, work)
+            nquads = Path(str(row["release"])) / "dumps" / "cgkg.nq"
+            triples = sum(1 for _ in nquads.open("rb"))
+            times = loads(nquads, args.load_runs, work)
+            row.update(scale=scale, load_quads=triples, loads=times)
+            row["ours_kps"] = triples / statistics.median(times["ours"]) / 1000
+            row["oxigraph_kps"] = triples / statistics.median(times["oxigraph"]) / 1000
+            row["ratio"] = row["ours_kps"] / row["oxigraph_kps"]
+            print(json.dumps({k: v for k, v in row.items() if k != "release"}), flush=True)
+            rows.append(row)
+            shutil.rmtree(work / f"out-{scale}", ignore_errors=True)
+    print(report(rows))
+    if args.json:
+        machine = {
+            "machine": platform.processor() or platform.machine(),
+            "cpus": os.cpu_count(),
+            "python": platform.python_version(),
+            "pyoxigraph": version("pyoxigraph"),
+            "oxigraph": version("oxigraph"),
+            "pyshacl-turbo": version("pyshacl-turbo"),
+            "rdflib": version("rdflib"),
+        }
+        args.json.write_text(json.dumps({"machine": machine, "rows": rows}, indent=2) + "\n")
+
+
+if __name__ == "__main__":
+    main()
