@@ -17,6 +17,7 @@ import pyoxigraph as ox
 
 from loader.errors import BuildError
 from loader.pipeline import Timer, build, compile_graph
+from loader.publish import Target, publish
 from loader.settings import BuildSettings
 from loader.synthetic import SYNTHETIC_BASE_IRI, write_synthetic
 
@@ -72,6 +73,22 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--out", type=Path, help=out_help)
 
     p = commands.add_parser("stats", help="print the figures of the built release as JSON")
+    p.add_argument("--out", type=Path, help=out_help)
+
+    p = commands.add_parser(
+        "publish",
+        help="write the current release into a SPARQL 1.1 store",
+        description="Write every named graph of the current release into a SPARQL 1.1 store "
+        "(Graph Store Protocol), switch them all in one SPARQL Update request, then check "
+        "the store's triple count per graph. See docs/engines.md for each engine's URLs.",
+    )
+    p.add_argument("--to", required=True, metavar="URL", help="Graph Store Protocol endpoint")
+    p.add_argument("--update", metavar="URL", help="SPARQL Update endpoint (default: --to)")
+    p.add_argument("--query", metavar="URL", help="SPARQL query endpoint (default: --to)")
+    p.add_argument("--timeout-s", type=float, default=300.0, help="per request (default 300)")
+    p.add_argument(
+        "--dry-run", action="store_true", help="say what would be written; write nothing"
+    )
     p.add_argument("--out", type=Path, help=out_help)
 
     p = commands.add_parser(
@@ -198,6 +215,20 @@ def _rollout(args: argparse.Namespace, settings: BuildSettings) -> int:
     return EXIT_OK  # pragma: no cover - execv does not return
 
 
+def _say(line: str) -> None:
+    print(f"cgkg: {line}", file=sys.stderr)
+
+
+def _publish(args: argparse.Namespace, settings: BuildSettings) -> int:
+    target = Target(args.to, args.update or args.to, args.query or args.to, args.timeout_s)
+    release = _release(settings).resolve()
+    held = publish(release, target, args.dry_run, _say)
+    verb = "now holds" if not args.dry_run else "holds (dry run, nothing written)"
+    figures = ", ".join(f"<{g}> {n}" for g, n in sorted(held.items())) or "none of its graphs"
+    print(f"cgkg: the store {verb} release {release.name}: {figures}", file=sys.stderr)
+    return EXIT_OK
+
+
 def _serve(args: argparse.Namespace, settings: BuildSettings) -> int:
     options = [a for a in args.server_options if a != "--"]
     argv = [sys.executable, "-m", "server", "--out", str(settings.out_dir), *options]
@@ -211,6 +242,7 @@ COMMANDS = {
     "generate": _generate,
     "query": _query,
     "stats": _stats,
+    "publish": _publish,
     "serve": _serve,
     "rollout": _rollout,
 }

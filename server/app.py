@@ -38,6 +38,7 @@ from server.sparql.cache import ResponseCache
 from server.sparql.description import ServiceDescriber
 from server.sparql.execution.broker import SERVED_FILE, SOCKET_NAME, BrokerClient
 from server.sparql.execution.engine import QueryEngine
+from server.sparql.execution.forward import ForwardingEngine, open_release
 from server.web import BLUEPRINTS
 from server.web.editor import query_page
 
@@ -51,12 +52,14 @@ def _open(settings: ServerSettings) -> tuple[KnowledgeGraph, QueryRunner]:
     runtime = settings.runtime_path
     if runtime is not None and (runtime / SOCKET_NAME).exists():
         served = Path((runtime / SERVED_FILE).read_text(encoding="utf-8").strip())
-        kg = KnowledgeGraph.open(Lease(served), settings.memory_max_triples)
+        kg = open_release(Lease(served), settings)
         timeout_s = settings.query_timeout_s + settings.queue_timeout_s + 30
         return kg, BrokerClient(runtime / SOCKET_NAME, timeout_s)
-    kg = KnowledgeGraph.open_verified(Lease.current(settings.out_dir), settings.memory_max_triples)
-    engine = QueryEngine(settings, Lease(kg.release_dir))
-    return kg, engine
+    kg = open_release(Lease.current(settings.out_dir), settings, verified=True)
+    lease = Lease(kg.release_dir)
+    if settings.sparql_endpoint:
+        return kg, ForwardingEngine(settings, lease)
+    return kg, QueryEngine(settings, lease)
 
 
 def _services(settings: ServerSettings) -> Services:

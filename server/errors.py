@@ -16,9 +16,10 @@
      +-- UnsupportedMediaType (415)
      +-- ResultTooLarge (422)             over max_result_rows / max_result_bytes
      +-- TooManyRequests (429)            carries ``Retry-After``
-     +-- BadGateway (502)                 a SERVICE call failed
+     +-- BadGateway (502)                 a SERVICE call failed; the SPARQL engine failed
      +-- ServiceUnavailable (503)         carries ``Retry-After``
           +-- QueryTimeout (503)
+     +-- GatewayTimeout (504)             the SPARQL engine did not answer in time
 
 Raise one of these from a view; :func:`register` turns it (and any other HTTP
 error Flask raises, and any unexpected exception, which is logged) into a
@@ -51,6 +52,7 @@ __all__ = [
     "BadRequest",
     "ContentTooLarge",
     "Forbidden",
+    "GatewayTimeout",
     "KGError",
     "MethodNotAllowed",
     "NotAcceptable",
@@ -163,6 +165,10 @@ class ServiceUnavailable(KGError):
 
 class QueryTimeout(ServiceUnavailable):
     """The query ran past the time limit and was stopped."""
+
+
+class GatewayTimeout(KGError):
+    status = 504
 
 
 def _reason(status: int) -> str:

@@ -33,7 +33,8 @@ def health() -> Response:
     services = current_services()
     kg = services.kg
     problems = services.queries.problems()
-    problems += verify_files(kg.release_dir, kg.manifest, checksums=False)
+    own_store = kg.remote is None
+    problems += verify_files(kg.release_dir, kg.manifest, checksums=False, store=own_store)
     cache = services.cache
     stats = services.queries.stats() if not problems else {}
     serving = _serving(services, stats)

@@ -11,49 +11,89 @@ own live in ``.rq`` files beside the package that runs them (:func:`query_file`)
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import datetime
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import pyoxigraph as ox
 
+from server.errors import KGError
 from server.release import Lease, Manifest, ReleaseError, verify
 
-__all__ = ["KnowledgeGraph", "QueryResults", "Term", "query_file"]
+__all__ = ["KnowledgeGraph", "QueryResults", "RemoteSource", "Term", "query_file"]
 
-QueryResults = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
-"""What :meth:`KnowledgeGraph.query` returns, by query form."""
+QueryResults = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples | list[ox.Triple]
+"""What :meth:`KnowledgeGraph.query` returns, by query form (triples as a list when the
+store is remote)."""
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 """A value that can be bound to a query variable."""
+
+# Run only on a remote store (the embedded one reads its quads directly).
+_GRAPH_TRIPLES = "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?graph { ?s ?p ?o } }"
+_UNION_TRIPLES = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"
+_GRAPH_COUNTS = (
+    "SELECT ?graph (COUNT(*) AS ?triples) WHERE { GRAPH ?graph { ?s ?p ?o } } GROUP BY ?graph"
+)
+
+
+class RemoteSource(Protocol):
+    """A SPARQL endpoint holding the release
+    (:class:`server.sparql.execution.remote.RemoteStore`)."""
+
+    endpoint: str
+
+    def query(
+        self,
+        text: str,
+        *,
+        default_graphs: Sequence[str],
+        named_graphs: Sequence[str],
+        substitutions: Mapping[str, Term] | None = None,
+        base_iri: str | None = None,
+        limit_bytes: int | None = None,
+        timeout_s: float | None = None,
+    ) -> QueryResults: ...
 
 
 class KnowledgeGraph:
     """A published release: its manifest and its store, read-only."""
 
     def __init__(
-        self, release_dir: Path, manifest: Manifest, store: ox.Store, lease: Lease | None = None
+        self,
+        release_dir: Path,
+        manifest: Manifest,
+        store: ox.Store | None,
+        lease: Lease | None = None,
+        remote: RemoteSource | None = None,
     ) -> None:
         self.release_dir = release_dir
         self.manifest = manifest
         self._store = store
         self._lease = lease
+        self._remote = remote
         self._graph_names = frozenset(manifest.graphs)
+        self._dataset = tuple(sorted(g for g, n in manifest.graphs.items() if n))
 
     @classmethod
-    def open(cls, lease: Lease, memory_max_triples: int = 0) -> KnowledgeGraph:
+    def open(
+        cls, lease: Lease, memory_max_triples: int = 0, remote: RemoteSource | None = None
+    ) -> KnowledgeGraph:
         """Open the leased release read-only; :meth:`close` ends the lease.
 
         When the release has at most ``memory_max_triples`` triples, its quads
         are copied from the read-only store into an in-memory store, which
         answers queries several times faster. The data never changes, so the
-        copy is exact for the life of the process.
+        copy is exact for the life of the process. With ``remote``, the release's
+        store is not opened: queries go to that endpoint, which holds the release.
         """
         release_dir = lease.release_dir
         manifest = Manifest.load(release_dir / "manifest.json")
+        if remote is not None:
+            return cls(release_dir, manifest, None, lease, remote)
         store_dir = release_dir / manifest.store
         try:
             store = ox.Store.read_only(str(store_dir))
@@ -66,29 +106,64 @@ class KnowledgeGraph:
         return cls(release_dir, manifest, store, lease)
 
     @classmethod
-    def open_verified(cls, lease: Lease, memory_max_triples: int = 0) -> KnowledgeGraph:
-        """:meth:`open`, once every file the manifest lists has been checked, and check
-        that the store holds what the manifest counts; :class:`ReleaseError` if not."""
-        verify(lease.release_dir)
-        kg = cls.open(lease, memory_max_triples)
-        kg.check_store()
+    def open_verified(
+        cls, lease: Lease, memory_max_triples: int = 0, remote: RemoteSource | None = None
+    ) -> KnowledgeGraph:
+        """:meth:`open`, once every file the manifest lists has been checked (but the
+        store's, with ``remote``), and check that the store holds what the manifest
+        counts; :class:`ReleaseError` if not."""
+        verify(lease.release_dir, store=remote is None)
+        kg = cls.open(lease, memory_max_triples, remote)
+        try:
+            kg.check_store()
+        except ReleaseError:
+            kg.close()
+            raise
         return kg
 
     def check_store(self) -> None:
         """Raise :class:`ReleaseError` unless the store holds the triples the manifest counts."""
-        counts: dict[str, int] = {}
         try:
-            for quad in self._store.quads_for_pattern(None, None, None, None):
-                name = quad.graph_name
-                key = name.value if isinstance(name, ox.NamedNode) else ""
-                counts[key] = counts.get(key, 0) + 1
-        except (OSError, RuntimeError, ValueError) as exc:
-            raise ReleaseError(f"the store of {self.release_dir} cannot be read: {exc}") from None
+            counts = self.graph_counts()
+        except (OSError, RuntimeError, ValueError, KGError) as exc:
+            where = self._remote.endpoint if self._remote else f"the store of {self.release_dir}"
+            raise ReleaseError(f"{where} cannot be read: {exc}") from None
         expected = {name: count for name, count in self.manifest.graphs.items() if count}
         if counts != expected:
+            if self._remote is None:
+                raise ReleaseError(
+                    f"the store of {self.release_dir} does not hold the triples its manifest counts"
+                )
+            differ = sorted(g for g in {*counts, *expected} if counts.get(g) != expected.get(g))
+            shown = ", ".join(f"<{g}> {counts.get(g, 0)} not {expected.get(g, 0)}" for g in differ)
             raise ReleaseError(
-                f"the store of {self.release_dir} does not hold the triples its manifest counts"
+                f"{self._remote.endpoint} does not hold the release {self.build_id} "
+                f"(triples per graph: {shown}); publish it there with `cgkg publish`"
             )
+
+    def graph_counts(self) -> dict[str, int]:
+        """Triples per named graph, as the store holds them (graphs of the release only,
+        when the store is remote)."""
+        counts: dict[str, int] = {}
+        if self._remote is not None:
+            for row in self.select(_GRAPH_COUNTS):
+                counts[row["graph"].value] = int(row["triples"].value)
+            return counts
+        for quad in self._store_of().quads_for_pattern(None, None, None, None):
+            name = quad.graph_name
+            key = name.value if isinstance(name, ox.NamedNode) else ""
+            counts[key] = counts.get(key, 0) + 1
+        return counts
+
+    def _store_of(self) -> ox.Store:
+        if self._store is None:  # pragma: no cover - only remote graphs have no store
+            raise RuntimeError("this release is served from a remote store")
+        return self._store
+
+    @property
+    def remote(self) -> RemoteSource | None:
+        """The endpoint that holds this release, when its own store is not used."""
+        return self._remote
 
     def close(self) -> None:
         """Let the release go: a later build may delete it."""
@@ -132,11 +207,14 @@ class KnowledgeGraph:
 
     def triples(self, graph: str | None) -> Iterator[ox.Triple]:
         """Every triple of one named graph, or of the union default graph when ``None``."""
+        if self._remote is not None:
+            if graph is None:
+                return iter(self.construct(_UNION_TRIPLES))
+            return iter(self.construct(_GRAPH_TRIPLES, {"graph": ox.NamedNode(graph)}))
+        store = self._store_of()
         if graph is None:
-            return (q.triple for q in self._store.quads_for_pattern(None, None, None, None))
-        return (
-            q.triple for q in self._store.quads_for_pattern(None, None, None, ox.NamedNode(graph))
-        )
+            return (q.triple for q in store.quads_for_pattern(None, None, None, None))
+        return (q.triple for q in store.quads_for_pattern(None, None, None, ox.NamedNode(graph)))
 
     # -- queries ---------------------------------------------------------------------
 
@@ -148,6 +226,7 @@ class KnowledgeGraph:
         default_graphs: tuple[str, ...] = (),
         named_graphs: tuple[str, ...] = (),
         base_iri: str | None = None,
+        limit_bytes: int | None = None,
     ) -> QueryResults:
         """Evaluate a SPARQL query against the store.
 
@@ -156,21 +235,34 @@ class KnowledgeGraph:
         ``named-graph-uri``) say otherwise. ``substitutions`` binds variables by
         name to terms, so values are never pasted into query text. Relative IRIs
         resolve against ``base_iri`` when given.
-        Raises ``SyntaxError`` for a malformed query, ``OSError`` for a storage fault.
+        Raises ``SyntaxError`` for a malformed query, ``OSError`` for a storage fault;
+        a remote store also the :mod:`server.errors` of a failing engine, and
+        ``ResultTooLarge`` for an answer over ``limit_bytes``.
         """
+        if self._remote is not None:
+            named = bool(default_graphs or named_graphs)
+            return self._remote.query(
+                text,
+                default_graphs=default_graphs if named else self._dataset,
+                named_graphs=named_graphs if named else self._dataset,
+                substitutions=substitutions,
+                base_iri=base_iri,
+                limit_bytes=limit_bytes,
+            )
+        store = self._store_of()
         subs = {ox.Variable(k): v for k, v in (substitutions or {}).items()}
         if default_graphs or named_graphs:
             default: list[ox.NamedNode | ox.BlankNode | ox.DefaultGraph] = [
                 ox.NamedNode(g) for g in default_graphs
             ]
-            return self._store.query(
+            return store.query(
                 text,
                 default_graph=default,
                 named_graphs=[ox.NamedNode(g) for g in named_graphs] if named_graphs else None,
                 substitutions=subs or None,
                 base_iri=base_iri,
             )
-        return self._store.query(
+        return store.query(
             text, use_default_graph_as_union=True, substitutions=subs or None, base_iri=base_iri
         )
 
@@ -193,7 +285,7 @@ class KnowledgeGraph:
     ) -> list[ox.Triple]:
         """Run a trusted CONSTRUCT or DESCRIBE and return its triples."""
         results = self.query(text, substitutions=substitutions)
-        if not isinstance(results, ox.QueryTriples):
+        if isinstance(results, ox.QuerySolutions | ox.QueryBoolean):
             raise TypeError("construct() needs a CONSTRUCT or DESCRIBE query")
         return list(results)
 

@@ -196,10 +196,16 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def verify_files(release_dir: Path, manifest: Manifest, checksums: bool = True) -> list[str]:
-    """What is wrong with the files the manifest lists: missing, unreadable, wrong size or hash."""
+def verify_files(
+    release_dir: Path, manifest: Manifest, checksums: bool = True, store: bool = True
+) -> list[str]:
+    """What is wrong with the files the manifest lists: missing, unreadable, wrong size or
+    hash. Without ``store``, the store's files are not looked at (a remote engine holds it)."""
     problems = []
+    skipped = manifest.store.rstrip("/") + "/"
     for entry in manifest.files:
+        if not store and str(entry["path"]).startswith(skipped):
+            continue
         path = release_dir / str(entry["path"])
         try:
             size = path.stat().st_size
@@ -216,10 +222,11 @@ def verify_files(release_dir: Path, manifest: Manifest, checksums: bool = True) 
     return problems
 
 
-def verify(release_dir: Path) -> Manifest:
-    """The release's manifest, once every file it lists has been checked."""
+def verify(release_dir: Path, store: bool = True) -> Manifest:
+    """The release's manifest, once every file it lists (the store's only with ``store``)
+    has been checked."""
     manifest = Manifest.load(release_dir / "manifest.json")
-    problems = verify_files(release_dir, manifest)
+    problems = verify_files(release_dir, manifest, store=store)
     if problems:
         shown = "; ".join(problems[:5]) + ("; …" if len(problems) > 5 else "")
         raise ReleaseError(f"the release {release_dir} is damaged: {shown}")

@@ -36,6 +36,7 @@ from server.sparql.cache import ResponseCache
 from server.sparql.description import ServiceDescriber
 from server.sparql.evaluation import Job, Outcome
 from server.sparql.execution.broker import SERVED_FILE
+from server.sparql.execution.forward import open_release
 
 __all__ = ["EXTENSION_KEY", "QueryRunner", "ReleaseFollower", "Services", "current_services"]
 
@@ -100,7 +101,7 @@ class ReleaseFollower:
 
     def _open(self, target: Path) -> None:
         try:
-            fresh = KnowledgeGraph.open(Lease(target), self._settings.memory_max_triples)
+            fresh = open_release(Lease(target), self._settings)
         except ReleaseError as exc:
             log.error("cannot follow the query engine to %s: %s", target, exc)
         else:

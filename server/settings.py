@@ -20,13 +20,9 @@ from typing import Any
 from server.setting_values import parse_value
 
 __all__ = [
-    "ENV_PREFIX",
-    "ServerSettings",
-    "SettingsError",
-    "describe",
-    "export",
+    "ENV_PREFIX", "ServerSettings", "SettingsError", "describe", "export",
     "query_process_environment",
-]
+]  # fmt: skip
 
 ENV_PREFIX = "KG_"
 
@@ -147,6 +143,13 @@ class ServerSettings:
             "Folder for the running server's query-engine socket and shared tables; "
             "`cgkg serve` makes a fresh one when empty. Empty in an app made directly "
             "(tests, WSGI embedding): the app runs its own query engine."
+        ),
+    )
+    sparql_endpoint: str = field(
+        default="",
+        metadata=_help(
+            "URL of a SPARQL 1.1 query endpoint holding the release (see `cgkg publish`); "
+            "queries and pages are then answered from it, not from the release's own store."
         ),
     )
     max_result_rows: int = field(

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from loader.pipeline import BuildResult, build
 from loader.settings import PROJECT_ROOT, BuildSettings
+from tests.engines import Engine, publish_to, start_oxigraph
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -40,3 +42,14 @@ def built_out(build_result: BuildResult) -> Path:
 @pytest.fixture(scope="session")
 def release_dir(build_result: BuildResult) -> Path:
     return build_result.release_dir
+
+
+@pytest.fixture(scope="session")
+def oxigraph_server(tmp_path_factory: pytest.TempPathFactory, built_out: Path) -> Iterator[Engine]:
+    """Oxigraph's own server on 127.0.0.1, holding the real release (``cgkg publish``)."""
+    engine = start_oxigraph(tmp_path_factory.mktemp("engine-logs"))
+    try:
+        publish_to(engine, built_out)
+        yield engine
+    finally:
+        engine.stop()

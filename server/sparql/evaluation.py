@@ -15,6 +15,7 @@ node labels, quoted triples).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from itertools import islice
 from typing import Any, Literal
@@ -138,6 +139,10 @@ class _CountingWriter:
         return b"".join(self._parts)
 
 
+# A remote engine's answer (SPARQL JSON, N-Triples) is read up to this many times the
+# byte cap: larger than any result the cap lets through in a compact format.
+_READ_FACTOR = 4
+
 # pyoxigraph's messages for evaluation errors the query causes (the rest are the server's).
 _QUERY_FAULTS = ("The custom function",)
 
@@ -189,7 +194,7 @@ def _boolean(job: Job, results: ox.QueryBoolean) -> Outcome:
     return Outcome("ok", body, fmt, "boolean", 1)
 
 
-def _graph(kg: KnowledgeGraph, job: Job, results: ox.QueryTriples) -> Outcome:
+def _graph(kg: KnowledgeGraph, job: Job, results: Iterable[ox.Triple]) -> Outcome:
     if not job.graph_format:
         return Outcome("not_acceptable", result="graph")
     triples = list(islice(results, job.max_rows + 1))
@@ -213,6 +218,7 @@ def _evaluate(kg: KnowledgeGraph, job: Job) -> Outcome:
             default_graphs=job.default_graphs,
             named_graphs=job.named_graphs,
             base_iri=job.base_iri or None,
+            limit_bytes=_READ_FACTOR * job.max_bytes,
         )
         if isinstance(results, ox.QuerySolutions):
             return _solutions(job, results)

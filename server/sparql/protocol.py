@@ -210,6 +210,18 @@ _UPDATE_START = re.compile(
 )
 
 
+_FORM_START = re.compile(
+    r"^\s*(?:(?:PREFIX\s+[^\s:]*:\s*|BASE\s*)[^\s]*\s*)*(SELECT|ASK|CONSTRUCT|DESCRIBE)\b",
+    re.IGNORECASE,
+)
+
+
+def query_form(text: str) -> str:
+    """``SELECT``, ``ASK``, ``CONSTRUCT`` or ``DESCRIBE`` as the query reads; empty if unclear."""
+    found = _FORM_START.match(_COMMENT_OR_STRING.sub(" ", text))
+    return found.group(1).upper() if found else ""
+
+
 def looks_like_update(text: str) -> bool:
     """Whether text that failed to parse as a query reads like SPARQL Update.
 

@@ -9,6 +9,10 @@
   loader's (manifest.json, store/, dumps/), for cases the real data cannot give.
 * ``start_server``: ``python -m server`` (granian and its query broker) on a free
   port of 127.0.0.1, stopped with SIGTERM after the test session or module.
+* ``engine``, ``engine_settings``, ``engine_app``, ``engine_client``: the shared suite's
+  fixtures, once per engine of ``ENGINES``: the embedded store, and the server fronting
+  Oxigraph's own server that holds the release (``oxigraph_server``). A test module
+  joins the shared suite by taking ``engine_client`` (or ``engine``).
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ from server import create_app
 from server.kg import KnowledgeGraph
 from server.release import Lease
 from server.settings import ServerSettings
+from tests.engines import Engine
 from tests.server.support import LiveServer, close_app, launch, write_release
 
 
@@ -39,6 +44,41 @@ def server_settings(built_out: Path) -> ServerSettings:
         query_timeout_s=10,
         access_log=False,
     )
+
+
+ENGINES = ("embedded", "oxigraph")
+
+
+@pytest.fixture(scope="session", params=ENGINES)
+def engine(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+@pytest.fixture(scope="session")
+def engine_settings(
+    engine: str, server_settings: ServerSettings, request: pytest.FixtureRequest
+) -> ServerSettings:
+    if engine == "embedded":
+        return server_settings
+    remote: Engine = request.getfixturevalue(f"{engine}_server")
+    return replace(server_settings, sparql_endpoint=remote.query)
+
+
+@pytest.fixture(scope="session")
+def engine_app(
+    engine: str, engine_settings: ServerSettings, request: pytest.FixtureRequest
+) -> Iterator[Flask]:
+    if engine == "embedded":
+        yield request.getfixturevalue("app")
+        return
+    application = create_app(engine_settings)
+    yield application
+    close_app(application)
+
+
+@pytest.fixture
+def engine_client(engine_app: Flask) -> FlaskClient:
+    return engine_app.test_client()
 
 
 @pytest.fixture(scope="session")

@@ -54,7 +54,7 @@ def test_missing_build_is_a_release_error(tmp_path: Path) -> None:
 def test_store_on_disk_is_opened_read_only(make_app) -> None:  # type: ignore[no-untyped-def]
     app = make_app(memory_max_triples=0)
     with app.app_context(), pytest.raises(RuntimeError, match="read-write"):
-        current_services().kg._store.update("INSERT DATA { <http://a> <http://b> <http://c> }")
+        current_services().kg._store_of().update("INSERT DATA { <http://a> <http://b> <http://c> }")
 
 
 def test_small_release_is_copied_whole_into_memory(built_out: Path) -> None:
@@ -67,4 +67,4 @@ def test_small_release_is_copied_whole_into_memory(built_out: Path) -> None:
 def test_release_over_the_memory_limit_stays_on_disk(built_out: Path) -> None:
     kg = KnowledgeGraph.open(Lease.current(built_out), memory_max_triples=10)
     with pytest.raises(RuntimeError, match="read-write"):
-        kg._store.update("INSERT DATA { <http://a> <http://b> <http://c> }")
+        kg._store_of().update("INSERT DATA { <http://a> <http://b> <http://c> }")

@@ -31,11 +31,11 @@ from pathlib import Path
 from typing import Any
 
 from server.errors import KGError, ServiceUnavailable
-from server.kg import KnowledgeGraph
 from server.release import Lease, ReleaseError, current_target
 from server.settings import ServerSettings, SettingsError
 from server.sparql.evaluation import Job, Outcome
 from server.sparql.execution.engine import QueryEngine
+from server.sparql.execution.forward import ForwardingEngine, open_release
 from server.sparql.execution.pool import Died
 from server.sparql.execution.worker import die_with_parent
 
@@ -47,6 +47,8 @@ SERVED_FILE = "release"
 """In the runtime folder: the path of the release the engine serves, for the HTTP workers."""
 
 log = logging.getLogger("server.broker")
+
+Engine = QueryEngine | ForwardingEngine
 
 
 def announce(runtime_dir: Path, release_dir: Path) -> None:
@@ -102,7 +104,7 @@ class BrokerServer(socketserver.ThreadingMixIn, socketserver.UnixStreamServer):
     # default backlog of 5 would refuse most of a burst.
     request_queue_size = 1024
 
-    def __init__(self, path: Path, engine: QueryEngine) -> None:
+    def __init__(self, path: Path, engine: Engine) -> None:
         self.engine = engine
         super().__init__(str(path), _Handler)
 
@@ -197,7 +199,7 @@ class BrokerClient:
 class _Switcher:
     """Moves the engine to the release ``current`` points at, when it is newer and sound."""
 
-    def __init__(self, settings: ServerSettings, engine: QueryEngine, runtime_dir: Path) -> None:
+    def __init__(self, settings: ServerSettings, engine: Engine, runtime_dir: Path) -> None:
         self._settings = settings
         self._engine = engine
         self._runtime_dir = runtime_dir
@@ -224,11 +226,12 @@ class _Switcher:
             log.error("not switching to %s: %s", target, exc)
             return  # e.g. deleted meanwhile: `current` has moved on, look again next time
         try:
-            KnowledgeGraph.open_verified(lease)  # checked, then dropped: the engine keeps the lease
+            open_release(Lease(target), self._settings, verified=True).close()
             self._engine.switch(lease)
         except (ReleaseError, Died) as exc:
             lease.close()
-            self._refused = target
+            if not self._settings.sparql_endpoint:  # a remote engine may get it later
+                self._refused = target
             log.error("not switching to %s: %s", target, exc)
             return
         except BaseException:
@@ -240,8 +243,9 @@ class _Switcher:
 def _serve(settings: ServerSettings, runtime_dir: Path) -> None:
     die_with_parent()
     lease = Lease.current(settings.out_dir)
-    KnowledgeGraph.open_verified(lease)  # checked, then dropped: the engine keeps the lease
-    engine = QueryEngine(settings, lease)
+    open_release(Lease(lease.release_dir), settings, verified=True).close()
+    remote = bool(settings.sparql_endpoint)
+    engine: Engine = ForwardingEngine(settings, lease) if remote else QueryEngine(settings, lease)
     engine.await_ready()
     announce(runtime_dir, lease.release_dir)
     switcher = _Switcher(settings, engine, runtime_dir)

@@ -12,7 +12,7 @@ The three tests of ``sparql11/service-description/manifest.ttl`` follow.
 from __future__ import annotations
 
 import http.client
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
@@ -21,6 +21,7 @@ import pytest
 from rdflib import Graph, Namespace, URIRef
 from rdflib.namespace import RDF
 
+from tests.engines import publish_to, start_oxigraph
 from tests.server.support import LiveServer, write_release
 
 KASEI = "http://kasei.us/2009/09/sparql/data/"
@@ -286,8 +287,12 @@ SOLUTION_TYPES = {
 
 @pytest.fixture(scope="module")
 def protocol_server(
-    start_server: Callable[..., LiveServer], tmp_path_factory: pytest.TempPathFactory
-) -> LiveServer:
+    start_server: Callable[..., LiveServer],
+    tmp_path_factory: pytest.TempPathFactory,
+    engine: str,
+) -> Iterator[LiveServer]:
+    """The server over the release below, for each engine: its own store, or fronting
+    Oxigraph's server holding it (``cgkg publish``)."""
     quads = [
         ox.Quad(
             ox.NamedNode(f"{KASEI}data{n}.rdf"),
@@ -298,7 +303,16 @@ def protocol_server(
         for n in (1, 2, 3)
     ]
     out = write_release(tmp_path_factory.mktemp("protocol"), quads)
-    return start_server(out, "--workers", "1", "--rate-limit-per-s", "0")
+    flags = ["--workers", "1", "--rate-limit-per-s", "0"]
+    if engine == "embedded":
+        yield start_server(out, *flags)
+        return
+    remote = start_oxigraph(tmp_path_factory.mktemp("protocol-engine"))
+    try:
+        publish_to(remote, out)
+        yield start_server(out, *flags, "--sparql-endpoint", remote.query)
+    finally:
+        remote.stop()
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,12 @@ PARSERS = {
 }
 
 
+@pytest.fixture
+def client(engine_client: FlaskClient) -> FlaskClient:
+    """Every test of this module taking ``client`` runs against each engine."""
+    return engine_client
+
+
 def parse(response) -> Graph:  # type: ignore[no-untyped-def]
     media = response.headers["Content-Type"].split(";")[0]
     return Graph().parse(data=response.get_data(as_text=True), format=PARSERS[media])

@@ -1,0 +1,128 @@
+"""The query engine of a server fronting a remote SPARQL endpoint: :class:`ForwardingEngine`.
+
+It takes the place of :class:`~server.sparql.execution.engine.QueryEngine` when
+``sparql_endpoint`` is set, with the same interface: in the broker of a running
+server (so admission and per-client limits stay shared by every HTTP worker) or
+in an app of its own. A client query waits for a slot of fair admission
+(``query_processes`` slots: the queries forwarded at once), then goes to the
+engine through the release's :class:`~server.kg.KnowledgeGraph`, which the
+caps, formats and errors of :func:`~server.sparql.evaluation.evaluate` apply to
+as they do in a query process. The SERVICE allow-list has been checked before
+(:meth:`server.services.Services.runner_for`): nothing reaches the engine unchecked.
+
+:func:`open_release` opens a release the way the settings say: its own store, or
+the endpoint, whose triple counts per graph must match the manifest's.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import threading
+from pathlib import Path
+from typing import Any
+
+from server.errors import KGError, ServiceUnavailable
+from server.kg import KnowledgeGraph
+from server.release import Lease
+from server.settings import ServerSettings
+from server.sparql.evaluation import Job, Outcome, evaluate
+from server.sparql.execution.admission import Admission, Busy
+from server.sparql.execution.remote import RemoteStore
+
+__all__ = ["ForwardingEngine", "open_release", "remote_store"]
+
+_PROBE = "ASK {}"
+_PROBE_TIMEOUT_S = 5.0
+_stores: dict[tuple[str, float], RemoteStore] = {}
+_stores_lock = threading.Lock()
+
+
+def remote_store(settings: ServerSettings) -> RemoteStore | None:
+    """This process's connection to ``sparql_endpoint`` (one per endpoint); ``None``
+    when the server uses the release's own store."""
+    if not settings.sparql_endpoint:
+        return None
+    key = (settings.sparql_endpoint, settings.query_timeout_s)
+    with _stores_lock:
+        store = _stores.get(key)
+        if store is None:
+            connections = settings.query_processes + settings.threads
+            store = _stores[key] = RemoteStore(*key, connections=connections)
+        return store
+
+
+def open_release(lease: Lease, settings: ServerSettings, verified: bool = False) -> KnowledgeGraph:
+    """The leased release, over the store the settings name; with ``verified``, its files
+    are checked and the store's counts compared with the manifest's
+    (:class:`~server.release.ReleaseError` if they differ)."""
+    opener = KnowledgeGraph.open_verified if verified else KnowledgeGraph.open
+    return opener(lease, settings.memory_max_triples, remote_store(settings))
+
+
+class ForwardingEngine:
+    """Admission in front of the remote engine, for the release held by ``lease``."""
+
+    def __init__(self, settings: ServerSettings, lease: Lease) -> None:
+        self._settings = settings
+        self._admission = Admission(
+            settings.query_processes,
+            settings.client_max_queries,
+            settings.client_max_waiting,
+            settings.queue_size,
+            settings.queue_timeout_s,
+        )
+        self._kg = open_release(lease, settings)
+        self._lock = threading.Lock()
+        self._queries = 0
+
+    @property
+    def release_dir(self) -> Path:
+        return self._kg.release_dir
+
+    @property
+    def pids(self) -> list[int]:
+        return []
+
+    def await_ready(self) -> None:
+        """Nothing to wait for: the remote engine was reached when the release was verified."""
+
+    def execute(self, client: str, job: Job) -> Outcome:
+        """Evaluate ``job`` on the engine for ``client``, within the caps and time limit."""
+        try:
+            with self._admission.slot(client):
+                kg = self._kg
+                with self._lock:
+                    self._queries += 1
+                return evaluate(kg, job)
+        except Busy as exc:
+            raise ServiceUnavailable(exc.message, retry_after=exc.retry_after) from None
+
+    def switch(self, lease: Lease) -> None:
+        """Serve the (verified) release held by ``lease`` from now on."""
+        fresh = open_release(lease, self._settings)
+        with self._lock:
+            old, self._kg = self._kg, fresh
+        old.close()
+
+    def problems(self) -> list[str]:
+        """Empty when the engine answers a probe query within 5 s."""
+        remote = self._kg.remote
+        if remote is None:  # pragma: no cover - made only with sparql_endpoint set
+            return []
+        try:
+            remote.query(_PROBE, default_graphs=(), named_graphs=(), timeout_s=_PROBE_TIMEOUT_S)
+        except (KGError, SyntaxError) as exc:
+            return [f"the SPARQL engine at {remote.endpoint} does not answer: {exc}"]
+        return []
+
+    def stats(self) -> dict[str, Any]:
+        remote = self._kg.remote
+        return {
+            "release": self.release_dir.name,
+            "endpoint": remote.endpoint if remote is not None else "",
+            "forwarded": self._queries,
+            "admission": dataclasses.asdict(self._admission.stats),
+        }
+
+    def close(self) -> None:
+        self._kg.close()
