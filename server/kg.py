@@ -26,8 +26,7 @@ from server.release import Lease, Manifest, ReleaseError, verify
 __all__ = ["KnowledgeGraph", "QueryResults", "RemoteSource", "Term", "query_file"]
 
 QueryResults = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples | list[ox.Triple]
-"""What :meth:`KnowledgeGraph.query` returns, by query form (triples as a list when the
-store is remote)."""
+"""What :meth:`KnowledgeGraph.query` returns, by query form (a list of triples if remote)."""
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 """A value that can be bound to a query variable."""
@@ -35,14 +34,11 @@ Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 # Run only on a remote store (the embedded one reads its quads directly).
 _GRAPH_TRIPLES = "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?graph { ?s ?p ?o } }"
 _UNION_TRIPLES = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"
-_GRAPH_COUNTS = (
-    "SELECT ?graph (COUNT(*) AS ?triples) WHERE { GRAPH ?graph { ?s ?p ?o } } GROUP BY ?graph"
-)
+_GRAPH_COUNTS = "SELECT ?graph (COUNT(*) AS ?n) WHERE { GRAPH ?graph { ?s ?p ?o } } GROUP BY ?graph"
 
 
 class RemoteSource(Protocol):
-    """A SPARQL endpoint holding the release
-    (:class:`server.sparql.execution.remote.RemoteStore`)."""
+    """An endpoint holding the release (:class:`server.sparql.execution.remote.RemoteStore`)."""
 
     endpoint: str
 
@@ -109,9 +105,8 @@ class KnowledgeGraph:
     def open_verified(
         cls, lease: Lease, memory_max_triples: int = 0, remote: RemoteSource | None = None
     ) -> KnowledgeGraph:
-        """:meth:`open`, once every file the manifest lists has been checked (but the
-        store's, with ``remote``), and check that the store holds what the manifest
-        counts; :class:`ReleaseError` if not."""
+        """:meth:`open`, once every file the manifest lists (but the store's, with ``remote``)
+        is checked, and check the store's counts; :class:`ReleaseError` if not."""
         verify(lease.release_dir, store=remote is None)
         kg = cls.open(lease, memory_max_triples, remote)
         try:
@@ -123,31 +118,27 @@ class KnowledgeGraph:
 
     def check_store(self) -> None:
         """Raise :class:`ReleaseError` unless the store holds the triples the manifest counts."""
+        where = self._remote.endpoint if self._remote else f"the store of {self.release_dir}"
         try:
             counts = self.graph_counts()
         except (OSError, RuntimeError, ValueError, KGError) as exc:
-            where = self._remote.endpoint if self._remote else f"the store of {self.release_dir}"
             raise ReleaseError(f"{where} cannot be read: {exc}") from None
         expected = {name: count for name, count in self.manifest.graphs.items() if count}
         if counts != expected:
-            if self._remote is None:
-                raise ReleaseError(
-                    f"the store of {self.release_dir} does not hold the triples its manifest counts"
-                )
             differ = sorted(g for g in {*counts, *expected} if counts.get(g) != expected.get(g))
             shown = ", ".join(f"<{g}> {counts.get(g, 0)} not {expected.get(g, 0)}" for g in differ)
+            hint = "; publish it there with `cgkg publish`" if self._remote else ""
             raise ReleaseError(
-                f"{self._remote.endpoint} does not hold the release {self.build_id} "
-                f"(triples per graph: {shown}); publish it there with `cgkg publish`"
+                f"{where} does not hold the triples the manifest of {self.build_id} counts "
+                f"(per graph: {shown}){hint}"
             )
 
     def graph_counts(self) -> dict[str, int]:
-        """Triples per named graph, as the store holds them (graphs of the release only,
-        when the store is remote)."""
+        """Triples per named graph in the store (of the release's graphs, if remote)."""
         counts: dict[str, int] = {}
         if self._remote is not None:
             for row in self.select(_GRAPH_COUNTS):
-                counts[row["graph"].value] = int(row["triples"].value)
+                counts[row["graph"].value] = int(row["n"].value)
             return counts
         for quad in self._store_of().quads_for_pattern(None, None, None, None):
             name = quad.graph_name
@@ -239,16 +230,28 @@ class KnowledgeGraph:
         a remote store also the :mod:`server.errors` of a failing engine, and
         ``ResultTooLarge`` for an answer over ``limit_bytes``.
         """
-        if self._remote is not None:
-            named = bool(default_graphs or named_graphs)
-            return self._remote.query(
-                text,
-                default_graphs=default_graphs if named else self._dataset,
-                named_graphs=named_graphs if named else self._dataset,
-                substitutions=substitutions,
-                base_iri=base_iri,
-                limit_bytes=limit_bytes,
-            )
+        if self._remote is None:
+            return self._local_query(text, substitutions, default_graphs, named_graphs, base_iri)
+        # The union of the release's graphs, as in the embedded store, unless named.
+        dataset = (default_graphs, named_graphs) if default_graphs or named_graphs else None
+        dataset = dataset or (self._dataset, self._dataset)
+        return self._remote.query(
+            text,
+            default_graphs=dataset[0],
+            named_graphs=dataset[1],
+            substitutions=substitutions,
+            base_iri=base_iri,
+            limit_bytes=limit_bytes,
+        )
+
+    def _local_query(
+        self,
+        text: str,
+        substitutions: Mapping[str, Term] | None,
+        default_graphs: tuple[str, ...],
+        named_graphs: tuple[str, ...],
+        base_iri: str | None,
+    ) -> QueryResults:
         store = self._store_of()
         subs = {ox.Variable(k): v for k, v in (substitutions or {}).items()}
         if default_graphs or named_graphs:
