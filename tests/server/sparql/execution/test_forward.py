@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 import json
+import os
 import socket
 import threading
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from urllib.parse import quote
 
+import pyoxigraph as ox
 import pytest
 from flask import Flask
 
 from server.release import ReleaseError
 from tests.engines import Engine, publish_to, start_oxigraph
+from tests.server.support import LiveServer, write_release
 
 JSON = {"Accept": "application/json"}
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
@@ -141,3 +146,50 @@ def test_updates_are_refused_and_the_engine_keeps_its_data(
     response = client.get("/sparql", query_string={"query": update}, headers=JSON)
     assert response.status_code == 403
     assert client.get("/sparql", query_string={"query": COUNT}, headers=JSON).data == before
+
+
+def _label_quads(tag: str, count: int) -> list[ox.Quad]:
+    graph = ox.NamedNode("https://w3id.org/cgkg/graph/notice")
+    label = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
+    return [
+        ox.Quad(ox.NamedNode(f"https://w3id.org/cgkg/thing/{n}"), label, ox.Literal(tag), graph)
+        for n in range(count)
+    ]
+
+
+def _switch_current(out: Path, build_id: str, quads: list[ox.Quad], scratch: Path) -> None:
+    """A second release in ``out``, ``current`` moved to it at once (as ``cgkg build`` does)."""
+    made = write_release(scratch, quads, build_id) / "releases" / build_id
+    made.rename(out / "releases" / build_id)
+    link = out / "current.new"
+    link.symlink_to(Path("releases") / build_id)
+    os.replace(link, out / "current")
+
+
+def _build_id_within(server: LiveServer, expected: str, seconds: float) -> str:
+    deadline = time.monotonic() + seconds
+    while True:
+        found = str(server.health()["build_id"])
+        if found == expected or time.monotonic() > deadline:
+            return found
+        time.sleep(0.1)
+
+
+def test_a_running_front_switches_once_the_engine_holds_the_new_release(
+    start_server: Callable[..., LiveServer], tmp_path: Path
+) -> None:
+    engine = start_oxigraph(tmp_path)
+    try:
+        out = write_release(tmp_path / "out", _label_quads("a", 3), "aaaaaaaaaaaaaaaa")
+        publish_to(engine, out)
+        flags = ("--workers", "1", "--release-check-s", "0.2", "--cache-bytes", "0")
+        server = start_server(out, *flags, "--sparql-endpoint", engine.query)
+        _switch_current(out, "bbbbbbbbbbbbbbbb", _label_quads("b", 5), tmp_path / "scratch")
+        assert _build_id_within(server, "bbbbbbbbbbbbbbbb", 2) == "aaaaaaaaaaaaaaaa"
+        publish_to(engine, out)
+        assert _build_id_within(server, "bbbbbbbbbbbbbbbb", 20) == "bbbbbbbbbbbbbbbb"
+        query = "/sparql?query=" + quote("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+        status, body = server.get(query, {"Accept": "text/csv"})
+        assert (status, body.split()[-1]) == (200, b"5")
+    finally:
+        engine.stop()
