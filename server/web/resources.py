@@ -221,7 +221,8 @@ def _valid(iri: str) -> bool:
 def _resolve(kg: KnowledgeGraph, requested: str, linker: Linker) -> tuple[str, Format | None, bool]:
     """(path of the IRI, format asked by extension, whether `.html` was asked)."""
     path, by_extension, html_asked = split_extension(requested)
-    if path != requested and _known(kg, linker.iri(requested)):
+    whole = linker.iri(requested)
+    if path != requested and _valid(whole) and _known(kg, whole):
         # An IRI of ours that itself ends like a format (a distribution `…/cgkg.ttl`).
         return requested, None, False
     return path, by_extension, html_asked

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from server.sparql.formats import (
     FORMATS,
@@ -178,3 +180,39 @@ def test_format_for_extension(extension: str, name: str) -> None:
 
 def test_every_format_declares_utf8() -> None:
     assert all(f.content_type.endswith("charset=utf-8") for f in SOLUTION_FORMATS + RDF_FORMATS)
+
+
+_ACCEPT_PIECES = st.sampled_from(
+    [
+        "text/html",
+        "*/*",
+        "application/*",
+        "text/turtle",
+        ";q=",
+        "0.5",
+        ",",
+        ";",
+        "=",
+        " ",
+        "q",
+        "charset=utf-8",
+        "*",
+        "/",
+        "nan",
+        "-1",
+        "1e9",
+        '"',
+        "\u00e9",
+        "\x00",
+        "text/csv;q=1.0",
+    ]
+)
+_ACCEPTS = st.one_of(st.text(max_size=200), st.lists(_ACCEPT_PIECES, max_size=40).map("".join))
+
+
+@settings(max_examples=300, deadline=None)
+@given(_ACCEPTS, st.lists(st.text(max_size=20), max_size=3))
+def test_negotiation_never_fails_on_any_accept_header(accept: str, params: list[str]) -> None:
+    chosen = choose(accept, SOLUTION_FORMATS, params)
+    assert chosen is None or chosen in SOLUTION_FORMATS
+    assert best_media_type(accept, ("text/plain", "text/html")) in (None, "text/plain", "text/html")

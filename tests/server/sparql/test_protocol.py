@@ -7,6 +7,11 @@ from urllib.parse import urlencode
 
 import pytest
 from flask.testing import FlaskClient
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from server.errors import KGError
+from server.sparql.protocol import parse_query_string
 
 ASK = "ASK { ?s ?p ?o }"
 NOTICE = "https://w3id.org/cgkg/graph/notice"
@@ -183,3 +188,38 @@ def test_other_methods_are_405_with_allow(client: FlaskClient, method: str) -> N
     response = getattr(client, method)("/sparql", query_string={"query": ASK})
     assert response.status_code == 405
     assert "POST" in response.headers["Allow"]
+
+
+_QS_PIECES = st.sampled_from(
+    [
+        "query=",
+        "ASK%7B%7D",
+        "&",
+        "=",
+        "%",
+        "%FF",
+        "%C3",
+        "%ED%A0%80",
+        "+",
+        "default-graph-uri=",
+        "named-graph-uri=",
+        "graph%2Fthemes",
+        "format=",
+        "json",
+        "update=",
+        "%00",
+        ";",
+        "query",
+    ]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(st.text(max_size=200), st.lists(_QS_PIECES, max_size=30).map("".join)))
+def test_a_query_string_parses_or_is_refused_with_a_4xx(query_string: str) -> None:
+    status = 200
+    try:
+        parse_query_string(query_string, 4096)
+    except KGError as exc:
+        status = exc.status
+    assert status == 200 or 400 <= status < 500

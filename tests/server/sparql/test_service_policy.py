@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
+
+import pyoxigraph as ox
 import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 
 from server.errors import ServiceForbidden
 from server.sparql.service_policy import check, mentions_service, service_endpoints
@@ -156,3 +161,84 @@ def test_a_long_query_using_service_is_refused_unread() -> None:
         check(query, (), BASE)
     with pytest.raises(ServiceForbidden, match="longer than"):
         check(query, ("http://a.example/",), BASE)
+
+
+# Property: whatever spelling pyoxigraph reads as a SERVICE clause, the check refuses it.
+# Endpoints use port 9, which pyoxigraph's client refuses to connect to (a "bad port"), so
+# evaluating the generated queries to learn whether they parse never opens a connection.
+
+
+def _escaped(text: str, draw_bools: list[bool]) -> str:
+    out = []
+    for char, escape in zip(text, draw_bools, strict=False):
+        out.append(f"\\u{ord(char):04X}" if escape else char)
+    out.append(text[len(draw_bools) :])
+    return "".join(out)
+
+
+_GAPS = st.sampled_from([" ", "\n", "\t", " #c\n", "\r\n", "  #'\"<\n"])
+_DECOYS = st.sampled_from(
+    [
+        "",
+        "?a ?b 'x#y' . ",
+        '?a ?b "it\'s" . ',
+        "?a ?b <http://a/\\u0041#> . ",
+        "?a ?b '''#''' . ",
+        "?service ?p ?o . ",
+        "?a <urn:service> ?o . ",
+        "# SERVICE\n",
+        '?a ?b "\\"#" . ',
+    ]
+)
+
+
+@st.composite
+def service_queries(draw: st.DrawFn) -> str:
+    keyword = "".join(c.upper() if draw(st.booleans()) else c for c in "service")
+    keyword = _escaped(keyword, draw(st.lists(st.booleans(), max_size=7)))
+    if draw(st.booleans()):
+        keyword += draw(_GAPS) + "SILENT"
+    endpoint, prologue = draw(
+        st.sampled_from(
+            [
+                ("<http://127.0.0.1:9/sparql>", ""),
+                ("<http://127.1:9/sparql>", ""),
+                ("<http://[::1]:9/sparql>", ""),
+                ("<http://0x7f000001:9/s>", ""),
+                ("<file:///etc/passwd>", ""),
+                ("p:sparql", "PREFIX p: <http://127.0.0.1:9/> "),
+                ("<sparql>", "BASE <http://127.0.0.1:9/> "),
+                ("?endpoint", ""),
+            ]
+        )
+    )
+    endpoint = _escaped(endpoint, draw(st.lists(st.booleans(), max_size=len(endpoint))))
+    inner = f"{keyword}{draw(_GAPS)}{endpoint}{draw(_GAPS)}{{ ?s ?p ?o }}"
+    if draw(st.booleans()):
+        inner = f"{{ SELECT * WHERE {{ {inner} }} }}"
+    return f"{prologue}SELECT * WHERE {{ {draw(_DECOYS)}{inner} }}"
+
+
+def _parses(query: str) -> bool:
+    try:
+        list(ox.Store().query(query))  # type: ignore[arg-type]
+    except SyntaxError:
+        return False
+    except (OSError, RuntimeError, ValueError):
+        return True  # parsed, then the SERVICE call failed without connecting
+    return True
+
+
+@settings(max_examples=150, deadline=None)
+@given(service_queries())
+def test_no_spelling_of_a_service_clause_gets_past_the_check(query: str) -> None:
+    assume(_parses(query))
+    with pytest.raises(ServiceForbidden):
+        check(query, ("http://allowed.example/sparql",), BASE)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=300))
+def test_the_check_only_ever_refuses_with_a_403(text: str) -> None:
+    with contextlib.suppress(ServiceForbidden):
+        check(text, (), BASE)

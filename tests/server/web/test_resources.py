@@ -208,3 +208,8 @@ def test_release_without_retirements_serves_current_iris(client):
 @pytest.mark.parametrize("accept", ["text/html", "text/turtle"])
 def test_a_path_that_is_no_iri_is_not_found(client, path, accept):
     assert client.get(path, headers={"Accept": accept}).status_code == 404
+
+
+@pytest.mark.parametrize("path", ["/theme/%ED%A0%80.ttl", "/zone/%3C.html", "/zone/a%20b.nt"])
+def test_a_path_that_is_no_iri_with_a_format_extension_is_not_found(client, path):
+    assert client.get(path).status_code == 404
