@@ -8,7 +8,7 @@ travels, outermost first::
 
     AccessLog → SecurityHeaders → Cors → UrlLimit → RateLimit → CacheHits → Flask
       Flask: errors.register · blueprints (sparql, graph store, health, web)
-             after_request: compression.compress → conditional.finish
+             after_request: relative_location → compression.compress → conditional.finish
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from server.http.cache_hits import CacheHits
 from server.http.cors import Cors
 from server.http.limits import UrlLimit
 from server.http.ratelimit import RateLimit, RateLimiter
-from server.http.security_headers import SecurityHeaders
+from server.http.security_headers import SecurityHeaders, relative_location
 from server.kg import KnowledgeGraph
 from server.lookup import views as lookup_views
 from server.lookup.reconcile import views as reconcile_views
@@ -112,5 +112,6 @@ def create_app(settings: ServerSettings | None = None) -> Flask:
         lambda r: conditional.finish(r, services.kg.last_modified, settings.cache_max_age_s)
     )
     app.after_request(lambda r: compression.compress(r, settings.gzip_min_bytes))
+    app.after_request(relative_location)
     _stack(app, services)
     return app

@@ -30,7 +30,7 @@ from server.kg import KnowledgeGraph
 from server.lookup.table import NameTables
 from server.release import Lease, ReleaseError, record_served
 from server.settings import ServerSettings
-from server.sparql import service_policy
+from server.sparql import nesting, service_policy
 from server.sparql.answer import QueryAnswerer
 from server.sparql.cache import ResponseCache
 from server.sparql.description import ServiceDescriber
@@ -149,11 +149,13 @@ class Services:
         return self.settings.base_iri or self.kg.base_iri
 
     def runner_for(self, client: str) -> Callable[[Job], Outcome]:
-        """Runs jobs for ``client``: the SERVICE allow-list first, then fair admission and
-        the query processes. Every client query, from any page, goes through it."""
+        """Runs jobs for ``client``: the nesting depth and the SERVICE allow-list first, then
+        fair admission and the query processes. Every client query, from any page, goes
+        through it."""
         allowlist = self.settings.service_allowlist
 
         def run(job: Job) -> Outcome:
+            nesting.check(job.query)
             service_policy.check(job.query, allowlist, job.base_iri)
             return self.queries.execute(client, job)
 

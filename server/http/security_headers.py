@@ -7,10 +7,12 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
+from flask import Response, request
+
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
 
-__all__ = ["CONTENT_SECURITY_POLICY", "SecurityHeaders"]
+__all__ = ["CONTENT_SECURITY_POLICY", "SecurityHeaders", "relative_location"]
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; connect-src 'self'; img-src 'self' data:; "
@@ -24,6 +26,18 @@ _HEADERS = [
     ("X-Frame-Options", "DENY"),
     ("Referrer-Policy", "strict-origin-when-cross-origin"),
 ]
+
+
+def relative_location(response: Response) -> Response:
+    """A redirect to this host names its target by path (Flask ``after_request``).
+
+    Werkzeug builds the redirects it makes itself (``/dumps`` to ``/dumps/``) from the
+    ``Host`` header, which the client chooses: a cached redirect must not carry it.
+    """
+    location = response.headers.get("Location")
+    if location and location.startswith(request.host_url):
+        response.headers["Location"] = "/" + location[len(request.host_url) :]
+    return response
 
 
 class SecurityHeaders:

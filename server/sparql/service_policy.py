@@ -30,7 +30,7 @@ from rdflib.term import URIRef, Variable
 
 from server.errors import ServiceForbidden
 
-__all__ = ["check", "mentions_service", "service_endpoints"]
+__all__ = ["check", "code_only", "mentions_service", "service_endpoints"]
 
 _MENTIONS_SERVICE = re.compile("service", re.IGNORECASE)
 # The keyword, not a variable (?service), a prefixed name (ex:service) or a prefix (service:x).
@@ -113,6 +113,16 @@ def unescaped(query: str) -> str:
     characters: the text the SPARQL grammar reads. ``ValueError`` for a code point
     that does not exist."""
     return _CODEPOINT.sub(lambda m: chr(int(m[1] or m[2], 16)), query)
+
+
+def code_only(query: str) -> str:
+    """``query`` as the grammar reads it (escapes applied), with its strings, IRIs and
+    comments blanked out; ``query`` unchanged where an escape names no character."""
+    try:
+        text = unescaped(query)
+    except ValueError:
+        text = query
+    return _NOT_CODE.sub(" ", text)
 
 
 def mentions_service(query: str) -> bool:

@@ -44,6 +44,8 @@ def faults(request: Hostile, answer: Answer | None) -> list[str]:
     status = answer.status
     if status >= 500 and not (status == 503 and "retry-after" in answer.headers):
         return [f"{status}"]
+    if status == 503 and b"stopped unexpectedly" in answer.body:
+        return ["503: the query process died"]  # not a deliberate refusal: a crash
     if not from_the_application(answer):
         # The HTTP server's own refusal of a request it cannot parse (docs/server.md).
         return [] if malformed_http(request) and status in (400, 413, 431) else ["bare front"]

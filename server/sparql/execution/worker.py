@@ -29,7 +29,15 @@ from server.release import Lease, ReleaseError
 from server.sparql.evaluation import Job, evaluate
 from server.sparql.execution import egress
 
-__all__ = ["cut_off", "die_with_parent", "leave_the_network", "main", "read_frame", "write_frame"]
+__all__ = [
+    "cut_off",
+    "die_with_parent",
+    "forbid_sockets",
+    "leave_the_network",
+    "main",
+    "read_frame",
+    "write_frame",
+]
 
 _HEADER = struct.Struct(">Q")
 _PR_SET_PDEATHSIG = 1
@@ -101,6 +109,54 @@ def leave_the_network(mounts: bool = False) -> bool:
     return False
 
 
+class _SockFilter(ctypes.Structure):
+    _fields_ = [
+        ("code", ctypes.c_ushort),
+        ("jt", ctypes.c_ubyte),
+        ("jf", ctypes.c_ubyte),
+        ("k", ctypes.c_uint32),
+    ]
+
+
+class _SockFprog(ctypes.Structure):
+    _fields_ = [("len", ctypes.c_ushort), ("filter", ctypes.POINTER(_SockFilter))]
+
+
+# Audit architecture and the numbers of socket(2) and io_uring_setup(2), per machine.
+_SYSCALLS = {"x86_64": (0xC000003E, 41, 425), "aarch64": (0xC00000B7, 198, 425)}
+_LD_ABS, _JEQ, _RET = 0x20, 0x15, 0x06
+_ALLOW, _DENY = 0x7FFF0000, 0x00050000 | 13  # SECCOMP_RET_ERRNO | EACCES
+
+
+def forbid_sockets() -> bool:
+    """Refuse this process any new socket but Unix ones (a seccomp filter), and io_uring.
+
+    With nothing allowed, a query process needs no network socket at all: even a
+    namespace with an interface up would give it nothing to open one with.
+    """
+    arch = _SYSCALLS.get(os.uname().machine)
+    if arch is None or not sys.platform.startswith("linux"):
+        return False
+    audit, socket_nr, uring_nr = arch
+    program = [
+        (_LD_ABS, 0, 0, 4),  # the architecture of the call: another one is refused
+        (_JEQ, 0, 5, audit),
+        (_LD_ABS, 0, 0, 0),  # the call's number
+        (_JEQ, 0, 2, socket_nr),
+        (_LD_ABS, 0, 0, 16),  # socket(): its family (low word of the first argument)
+        (_JEQ, 2, 1, 1),  # AF_UNIX
+        (_JEQ, 0, 1, uring_nr),
+        (_RET, 0, 0, _DENY),
+        (_RET, 0, 0, _ALLOW),
+    ]
+    filters = (_SockFilter * len(program))(*[_SockFilter(*op) for op in program])
+    prog = _SockFprog(len(program), filters)
+    libc = ctypes.CDLL(None, use_errno=True)
+    if libc.prctl(38, 1, 0, 0, 0) != 0:  # PR_SET_NO_NEW_PRIVS, required for a filter
+        return False
+    return bool(libc.prctl(22, 2, ctypes.byref(prog), 0, 0) == 0)  # PR_SET_SECCOMP, FILTER
+
+
 def cut_off(allowlist: tuple[str, ...]) -> bool:
     """Leave the network, keeping a way to the ``allowlist``'s endpoints only (:mod:`.egress`).
 
@@ -112,7 +168,9 @@ def cut_off(allowlist: tuple[str, ...]) -> bool:
         if door is not None:
             door.close()  # the door keeper reads end of input and exits
         return False
-    if door is not None:
+    if door is None:
+        forbid_sockets()
+    else:
         try:
             egress.open_gate(routes, door)
         except OSError as exc:  # isolated all the same: the allowed calls will fail (502)

@@ -16,3 +16,10 @@ def test_every_response_carries_the_security_headers(client: FlaskClient, path: 
     assert "frame-ancestors 'none'" in headers["Content-Security-Policy"]
     assert "script-src 'self'" in headers["Content-Security-Policy"]
     assert headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
+
+
+def test_werkzeugs_308_redirect_does_not_build_location_from_the_host_header(
+    client: FlaskClient,
+) -> None:
+    response = client.get("/dumps", headers={"Host": "evil.example"})
+    assert (response.status_code, response.headers["Location"]) == (308, "/dumps/")
