@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from urllib.parse import quote
 
-ZONE = "/zone/2015/110105"
+ZONE = "/zone/2015/110102"
 # One path per route of the server (tests/server/test_fuzz.py checks that none is missing).
 ROUTES = [
     "/",
@@ -45,7 +45,7 @@ ROUTES = [
     "/lookup?q=%E6%9C%9D%E9%98%B3",
     "/reconcile",
     "/reconcile?queries=%7B%7D",
-    "/reconcile/preview?id=zone%2F2015%2F110105",
+    "/reconcile/preview?id=zone%2F2015%2F110102",
     "/reconcile/suggest/entity?prefix=%E5%8C%97",
     "/reconcile/suggest/type?prefix=z",
     "/reconcile/suggest/property?prefix=c",
@@ -55,8 +55,8 @@ ROUTES = [
     ZONE + ".ttl",
     "/zone",
     "/zone.ttl",
-    "/division/110105",
-    "/theme/party-building",
+    "/division/110102",
+    "/theme/community-services",
     "/graph/themes",
     "/query/01-zones-per-province",
 ]
