@@ -82,7 +82,9 @@ def test_the_checker_finds_what_would_run() -> None:
 
 
 @pytest.mark.parametrize("payload", PAYLOADS)
-def test_nothing_in_the_query_text_is_live_on_the_query_page(client: FlaskClient, payload: str):
+def test_nothing_in_the_query_text_is_live_on_the_query_page(
+    client: FlaskClient, payload: str
+) -> None:
     for query in (f"SELECT * WHERE {{ ?s ?p ?o }} # {payload}", f"SELECT {payload}"):
         assert live_parts(html_get(client, query_page(query))) == []
 
@@ -121,5 +123,7 @@ def test_nothing_in_lang_is_live(client: FlaskClient, payload: str, page: str) -
 
 @pytest.mark.parametrize("payload", PAYLOADS)
 @pytest.mark.parametrize("prefix", ["/zone/2015/", "/theme/", "/nothing-here/", "/dumps/"])
-def test_nothing_in_a_path_or_an_iri_is_live(client: FlaskClient, payload: str, prefix: str):
+def test_nothing_in_a_path_or_an_iri_is_live(
+    client: FlaskClient, payload: str, prefix: str
+) -> None:
     assert live_parts(html_get(client, prefix + quote(payload, safe=""))) == []
