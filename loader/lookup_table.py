@@ -120,7 +120,8 @@ def _entities(store: ox.Store, base_iri: str) -> list[dict[str, object]]:
         if entity in found:
             continue
         label_zh = str(row["label_zh"])
-        forms = _forms(label_zh, row["label_en"])
+        # Labels whole (a zone's label ends in 实验区, which is no suffix to drop).
+        forms = [label_zh, *(f for f in latin_forms(row["label_en"]) if f != label_zh)]
         if row["unit_name"]:
             forms += [f for f in zh_forms(row["unit_name"]) if f not in forms]
         found[entity] = {

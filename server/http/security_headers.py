@@ -12,7 +12,7 @@ from flask import Response, request
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
 
-__all__ = ["CONTENT_SECURITY_POLICY", "SecurityHeaders", "relative_location"]
+__all__ = ["CONTENT_SECURITY_POLICY", "FRAMEABLE_PATHS", "SecurityHeaders", "relative_location"]
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; connect-src 'self'; img-src 'self' data:; "
@@ -25,6 +25,16 @@ _HEADERS = [
     ("X-Content-Type-Options", "nosniff"),
     ("X-Frame-Options", "DENY"),
     ("Referrer-Policy", "strict-origin-when-cross-origin"),
+]
+FRAMEABLE_PATHS = ("/reconcile/preview",)
+"""Pages other sites may frame: OpenRefine shows reconciliation previews in an iframe.
+They run no script and hold no form, so framing them can trick no one into an action."""
+_FRAMEABLE_HEADERS = [
+    (
+        "Content-Security-Policy",
+        CONTENT_SECURITY_POLICY.replace("frame-ancestors 'none'", "frame-ancestors *"),
+    ),
+    *(h for h in _HEADERS if h[0] not in ("Content-Security-Policy", "X-Frame-Options")),
 ]
 
 
@@ -47,9 +57,11 @@ class SecurityHeaders:
         self._app = app
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        added = _FRAMEABLE_HEADERS if environ.get("PATH_INFO") in FRAMEABLE_PATHS else _HEADERS
+
         def respond(
             status: str, headers: list[tuple[str, str]], exc_info: Any = None
         ) -> Callable[[bytes], object]:
-            return start_response(status, headers + _HEADERS, exc_info)
+            return start_response(status, headers + added, exc_info)
 
         return self._app(environ, respond)

@@ -64,6 +64,7 @@ class NameTable:
     form_list: list[str] = field(default_factory=list)
     """Every distinct folded form, for the typo search."""
     parent_forms: set[str] = field(default_factory=set)
+    _folded: dict[str, list[str]] = field(default_factory=dict)
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> NameTable:
@@ -86,14 +87,17 @@ class NameTable:
         self.entries[entry.id] = entry
         if entry.type == "division" and entry.code:
             self.by_code[entry.code] = entry
-        for form in self.folded_forms(entry):
+        self._folded[entry.id] = list(
+            dict.fromkeys(f for f in map(fold, entry.record["forms"]) if f)
+        )
+        for form in self._folded[entry.id]:
             ids = self.forms.setdefault(form, [])
             if entry.id not in ids:
                 ids.append(entry.id)
 
-    @staticmethod
-    def folded_forms(entry: Entry) -> list[str]:
-        return list(dict.fromkeys(f for f in map(fold, entry.record["forms"]) if f))
+    def folded_forms(self, entry: Entry) -> list[str]:
+        """The entry's name forms, folded (computed once, when the table is loaded)."""
+        return self._folded[entry.id]
 
     def division(self, code: str | None) -> Entry | None:
         return self.by_code.get(code) if code else None

@@ -23,3 +23,10 @@ def test_werkzeugs_308_redirect_does_not_build_location_from_the_host_header(
 ) -> None:
     response = client.get("/dumps", headers={"Host": "evil.example"})
     assert (response.status_code, response.headers["Location"]) == (308, "/dumps/")
+
+
+def test_reconciliation_preview_may_be_framed_by_other_sites(client: FlaskClient) -> None:
+    headers = client.get("/reconcile/preview?id=division/110102").headers
+    assert "X-Frame-Options" not in headers
+    assert "frame-ancestors *" in headers["Content-Security-Policy"]
+    assert "script-src 'self'" in headers["Content-Security-Policy"]
