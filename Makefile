@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 OUT    ?= build
 
-.PHONY: help install lock browser balancer lint test build run check clean
+.PHONY: help install lock browser balancer engines lint test build run check clean
 
 help:  ## list the targets
 	@grep -E '^[a-z]+:.*##' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/'
@@ -44,7 +44,12 @@ balancer:  ## install Debian's HAProxy for the replica and rollout tests, if mis
 	@command -v haproxy >/dev/null 2>&1 || test -x /usr/sbin/haproxy || { apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq haproxy >/dev/null; }
 
-test: install browser balancer  ## run the whole test suite
+engines:  ## install Debian's Virtuoso for the engine tests, if missing
+	@command -v virtuoso-t >/dev/null 2>&1 && command -v isql-vt >/dev/null 2>&1 || { \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	  virtuoso-opensource >/dev/null; }
+
+test: install browser balancer engines  ## run the whole test suite
 	$(BIN)/pytest -n 2
 
 INPUTS := $(shell find data ontology shapes queries loader -type f -not -path '*/__pycache__/*' 2>/dev/null)

@@ -9,7 +9,7 @@ import pytest
 
 from loader.pipeline import BuildResult, build
 from loader.settings import PROJECT_ROOT, BuildSettings
-from tests.engines import Engine, publish_to, start_oxigraph
+from tests.engines import Engine, publish_to, start_oxigraph, start_virtuoso
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -48,6 +48,17 @@ def release_dir(build_result: BuildResult) -> Path:
 def oxigraph_server(tmp_path_factory: pytest.TempPathFactory, built_out: Path) -> Iterator[Engine]:
     """Oxigraph's own server on 127.0.0.1, holding the real release (``cgkg publish``)."""
     engine = start_oxigraph(tmp_path_factory.mktemp("engine-logs"))
+    try:
+        publish_to(engine, built_out)
+        yield engine
+    finally:
+        engine.stop()
+
+
+@pytest.fixture(scope="session")
+def virtuoso_server(tmp_path_factory: pytest.TempPathFactory, built_out: Path) -> Iterator[Engine]:
+    """Virtuoso (Debian's, ``make engines``) on 127.0.0.1, holding the real release."""
+    engine = start_virtuoso(tmp_path_factory.mktemp("virtuoso"))
     try:
         publish_to(engine, built_out)
         yield engine

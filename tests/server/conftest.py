@@ -11,7 +11,8 @@
   port of 127.0.0.1, stopped with SIGTERM after the test session or module.
 * ``engine``, ``engine_settings``, ``engine_app``, ``engine_client``: the shared suite's
   fixtures, once per engine of ``ENGINES``: the embedded store, and the server fronting
-  Oxigraph's own server that holds the release (``oxigraph_server``). A test module
+  Oxigraph's own server or Virtuoso holding the release (``oxigraph_server``,
+  ``virtuoso_server``). A test module
   joins the shared suite by taking ``engine_client`` (or ``engine``).
 """
 
@@ -46,7 +47,7 @@ def server_settings(built_out: Path) -> ServerSettings:
     )
 
 
-ENGINES = ("embedded", "oxigraph")
+ENGINES = ("embedded", "oxigraph", "virtuoso")
 
 
 @pytest.fixture(scope="session", params=ENGINES)

@@ -35,7 +35,12 @@ def close_app(app: Flask) -> None:
     services.close()
 
 
-def write_release(out_dir: Path, quads: list[ox.Quad], build_id: str = "0123456789abcdef") -> Path:
+def write_release(
+    out_dir: Path,
+    quads: list[ox.Quad],
+    build_id: str = "0123456789abcdef",
+    base_iri: str = "https://w3id.org/cgkg/",
+) -> Path:
     """A release in ``out_dir`` holding ``quads``, with a manifest as docs/architecture.md says."""
     release = out_dir / "releases" / build_id
     release.mkdir(parents=True)
@@ -55,8 +60,8 @@ def write_release(out_dir: Path, quads: list[ox.Quad], build_id: str = "01234567
         "dataset_version": "0.0.1",
         "build_id": build_id,
         "built_at": "2026-01-02T03:04:05Z",
-        "base_iri": "https://w3id.org/cgkg/",
-        "dataset_iri": "https://w3id.org/cgkg/dataset",
+        "base_iri": base_iri,
+        "dataset_iri": f"{base_iri}dataset",
         "license": "https://creativecommons.org/licenses/by/4.0/",
         "triples": sum(graphs.values()),
         "graphs": graphs,

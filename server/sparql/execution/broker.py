@@ -226,7 +226,7 @@ class _Switcher:
             log.error("not switching to %s: %s", target, exc)
             return  # e.g. deleted meanwhile: `current` has moved on, look again next time
         try:
-            open_release(Lease(target), self._settings, verified=True).close()
+            open_release(Lease(target), self._settings, True, in_memory=False).close()
             self._engine.switch(lease)
         except (ReleaseError, Died) as exc:
             lease.close()
@@ -243,7 +243,7 @@ class _Switcher:
 def _serve(settings: ServerSettings, runtime_dir: Path) -> None:
     die_with_parent()
     lease = Lease.current(settings.out_dir)
-    open_release(Lease(lease.release_dir), settings, verified=True).close()
+    open_release(Lease(lease.release_dir), settings, True, in_memory=False).close()
     remote = bool(settings.sparql_endpoint)
     engine: Engine = ForwardingEngine(settings, lease) if remote else QueryEngine(settings, lease)
     engine.await_ready()

@@ -17,6 +17,7 @@ the endpoint, whose triple counts per graph must match the manifest's.
 from __future__ import annotations
 
 import dataclasses
+import logging
 import threading
 from pathlib import Path
 from typing import Any
@@ -28,8 +29,11 @@ from server.settings import ServerSettings
 from server.sparql.evaluation import Job, Outcome, evaluate
 from server.sparql.execution.admission import Admission, Busy
 from server.sparql.execution.remote import RemoteStore
+from server.sparql.protocol import looks_like_update
 
 __all__ = ["ForwardingEngine", "open_release", "remote_store"]
+
+log = logging.getLogger("server.forward")
 
 _PROBE = "ASK {}"
 _PROBE_TIMEOUT_S = 5.0
@@ -51,12 +55,16 @@ def remote_store(settings: ServerSettings) -> RemoteStore | None:
         return store
 
 
-def open_release(lease: Lease, settings: ServerSettings, verified: bool = False) -> KnowledgeGraph:
+def open_release(
+    lease: Lease, settings: ServerSettings, verified: bool = False, in_memory: bool = True
+) -> KnowledgeGraph:
     """The leased release, over the store the settings name; with ``verified``, its files
     are checked and the store's counts compared with the manifest's
-    (:class:`~server.release.ReleaseError` if they differ)."""
+    (:class:`~server.release.ReleaseError` if they differ). Without ``in_memory`` an
+    embedded store stays on disk (for a release opened only to be checked)."""
     opener = KnowledgeGraph.open_verified if verified else KnowledgeGraph.open
-    return opener(lease, settings.memory_max_triples, remote_store(settings))
+    memory = settings.memory_max_triples if in_memory else 0
+    return opener(lease, memory, remote_store(settings))
 
 
 class ForwardingEngine:
@@ -87,7 +95,12 @@ class ForwardingEngine:
         """Nothing to wait for: the remote engine was reached when the release was verified."""
 
     def execute(self, client: str, job: Job) -> Outcome:
-        """Evaluate ``job`` on the engine for ``client``, within the caps and time limit."""
+        """Evaluate ``job`` on the engine for ``client``, within the caps and time limit.
+
+        Text that reads as SPARQL Update is refused here, never sent: an engine's query
+        URL may accept updates (Virtuoso's does, for a user allowed to write)."""
+        if looks_like_update(job.query):
+            return Outcome("syntax", message="SPARQL Update")
         try:
             with self._admission.slot(client):
                 kg = self._kg
@@ -111,15 +124,14 @@ class ForwardingEngine:
             return []
         try:
             remote.query(_PROBE, default_graphs=(), named_graphs=(), timeout_s=_PROBE_TIMEOUT_S)
-        except (KGError, SyntaxError) as exc:
-            return [f"the SPARQL engine at {remote.endpoint} does not answer: {exc}"]
+        except (KGError, SyntaxError) as exc:  # the endpoint's URL is for the log only
+            log.warning("the SPARQL engine at %s does not answer: %s", remote.endpoint, exc)
+            return [f"the SPARQL engine behind this server does not answer: {exc}"]
         return []
 
     def stats(self) -> dict[str, Any]:
-        remote = self._kg.remote
         return {
             "release": self.release_dir.name,
-            "endpoint": remote.endpoint if remote is not None else "",
             "forwarded": self._queries,
             "admission": dataclasses.asdict(self._admission.stats),
         }

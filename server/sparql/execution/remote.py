@@ -12,10 +12,10 @@ followed). Its dataset is always named: ``default-graph-uri`` and
 ``named-graph-uri`` are the release's graphs unless the client named its own, so
 the default graph is their union as in the embedded store, and nothing else the
 engine holds (another dataset, graphs ``cgkg publish`` is still writing) is seen.
-The base IRI goes as a leading ``BASE``; values of trusted queries as a trailing
-``VALUES`` clause written by pyoxigraph (SPARQL 1.1 has no other way to bind
-variables over the protocol). Results are read as SPARQL JSON or N-Triples by
-pyoxigraph, at most ``limit_bytes`` of them.
+The base IRI goes as a leading ``BASE``; values of trusted queries as a ``VALUES``
+block, its terms written by pyoxigraph, first in the query's ``WHERE`` group
+(SPARQL 1.1 has no other way to bind variables over the protocol). Results are
+read as SPARQL JSON or N-Triples by pyoxigraph, at most ``limit_bytes`` of them.
 
 A connection refused, an answer that is no SPARQL result or a server error
 raise :class:`~server.errors.BadGateway` (502); no answer within the time limit
@@ -27,6 +27,7 @@ with 400 ``SyntaxError``, the query's own fault.
 from __future__ import annotations
 
 import logging
+import re
 import time
 from collections.abc import Mapping, Sequence
 from urllib.parse import urlencode, urlsplit
@@ -47,12 +48,23 @@ _ACCEPT = {"SELECT": _RESULTS, "ASK": _RESULTS, "CONSTRUCT": _GRAPH, "DESCRIBE":
 _CONNECT_TIMEOUT_S = 5.0
 log = logging.getLogger("server.remote")
 _CHUNK = 1 << 16
+_WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
 
 
-def _values(substitutions: Mapping[str, Term]) -> str:
+def _bind(text: str, substitutions: Mapping[str, Term]) -> str:
+    """``text`` with a ``VALUES`` block for ``substitutions``, first in its outer group.
+
+    Only for the server's own queries, each written with one ``WHERE {``: there the
+    block joins every solution as binding the variables beforehand would. Not at the
+    end of the query, which Virtuoso 7 refuses for anything but SELECT.
+    """
     names = " ".join(str(ox.Variable(name)) for name in substitutions)
     terms = " ".join(str(term) for term in substitutions.values())
-    return f"\nVALUES ({names}) {{ ({terms}) }}\n"
+    values = f"\n  VALUES ({names}) {{ ({terms}) }}\n"
+    found = _WHERE.search(text)
+    if found is None:
+        return f"{text}\n{values}"
+    return text[: found.end()] + values + text[found.end() :]
 
 
 def _read(response: urllib3.BaseHTTPResponse, deadline: float, limit: int | None) -> bytes:
@@ -102,7 +114,7 @@ class RemoteStore:
         if base_iri:
             text = f"BASE {ox.NamedNode(base_iri)}\n{text}"
         if substitutions:
-            text += _values(substitutions)
+            text = _bind(text, substitutions)
         fields = [("query", text)]
         fields += [("default-graph-uri", g) for g in default_graphs]
         fields += [("named-graph-uri", g) for g in named_graphs]

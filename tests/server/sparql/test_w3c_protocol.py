@@ -12,7 +12,7 @@ The three tests of ``sparql11/service-description/manifest.ttl`` follow.
 from __future__ import annotations
 
 import http.client
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
@@ -21,7 +21,7 @@ import pytest
 from rdflib import Graph, Namespace, URIRef
 from rdflib.namespace import RDF
 
-from tests.engines import publish_to, start_oxigraph
+from tests.engines import Engine, publish_to
 from tests.server.support import LiveServer, write_release
 
 KASEI = "http://kasei.us/2009/09/sparql/data/"
@@ -290,7 +290,8 @@ def protocol_server(
     start_server: Callable[..., LiveServer],
     tmp_path_factory: pytest.TempPathFactory,
     engine: str,
-) -> Iterator[LiveServer]:
+    request: pytest.FixtureRequest,
+) -> LiveServer:
     """The server over the release below, for each engine: its own store, or fronting
     Oxigraph's server holding it (``cgkg publish``)."""
     quads = [
@@ -302,17 +303,15 @@ def protocol_server(
         )
         for n in (1, 2, 3)
     ]
-    out = write_release(tmp_path_factory.mktemp("protocol"), quads)
+    # Its own base IRI: published beside the real release into the same engine, neither
+    # publication drops the other's graphs.
+    out = write_release(tmp_path_factory.mktemp("protocol"), quads, base_iri=KASEI)
     flags = ["--workers", "1", "--rate-limit-per-s", "0"]
     if engine == "embedded":
-        yield start_server(out, *flags)
-        return
-    remote = start_oxigraph(tmp_path_factory.mktemp("protocol-engine"))
-    try:
-        publish_to(remote, out)
-        yield start_server(out, *flags, "--sparql-endpoint", remote.query)
-    finally:
-        remote.stop()
+        return start_server(out, *flags)
+    remote: Engine = request.getfixturevalue(f"{engine}_server")
+    publish_to(remote, out)
+    return start_server(out, *flags, "--sparql-endpoint", remote.query)
 
 
 @dataclass(frozen=True)
