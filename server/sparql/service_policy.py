@@ -30,7 +30,7 @@ from rdflib.term import URIRef, Variable
 
 from server.errors import ServiceForbidden
 
-__all__ = ["check", "code_only", "mentions_service", "service_endpoints"]
+__all__ = ["check", "code_only", "mentions_service", "parse_locked", "service_endpoints"]
 
 _MENTIONS_SERVICE = re.compile("service", re.IGNORECASE)
 # The keyword, not a variable (?service), a prefixed name (ex:service) or a prefix (service:x).
@@ -67,6 +67,12 @@ def _walk(node: Any) -> Iterator[CompValue]:
     elif isinstance(node, (list, tuple, ParseResults)):
         for item in node:
             yield from _walk(item)
+
+
+def parse_locked(query: str) -> Any:
+    """rdflib's parse of ``query``, one at a time: its parser is not safe across threads."""
+    with _PARSER_LOCK:
+        return parseQuery(query)
 
 
 def service_endpoints(query: str, base_iri: str) -> list[str]:

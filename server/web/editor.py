@@ -23,7 +23,6 @@ from urllib.parse import urlencode
 from flask import Response, request
 from pyparsing import ParseException
 from rdflib import Graph
-from rdflib.plugins.sparql.parser import parseQuery
 
 from server.errors import KGError
 from server.http.clients import client_of
@@ -32,6 +31,7 @@ from server.sparql.answer import Runner
 from server.sparql.evaluation import Outcome
 from server.sparql.formats import RDF_FORMATS, SOLUTION_FORMATS
 from server.sparql.protocol import QueryRequest
+from server.sparql.service_policy import parse_locked
 from server.web.describe import site_query
 from server.web.models.terms import Linker, Value
 from server.web.render import current_linker, render
@@ -143,7 +143,7 @@ def _run(query: str, runner: Runner) -> Results:
 def query_form(query: str) -> str | None:
     """ "solutions" (SELECT, ASK), "graph" (CONSTRUCT, DESCRIBE), or None if it does not parse."""
     try:
-        name = str(parseQuery(query)[1].name)
+        name = str(parse_locked(query)[1].name)
     except (ParseException, RecursionError):  # rdflib's parser recurses on nested groups
         return None
     return "graph" if name in ("ConstructQuery", "DescribeQuery") else "solutions"

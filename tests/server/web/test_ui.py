@@ -5,7 +5,9 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from urllib.parse import urlencode
 
 import pytest
 
@@ -128,3 +130,14 @@ def test_web_iris_in_results_are_linked(client):
 def test_a_deeply_nested_query_still_gets_its_page(client):
     deep = "SELECT * WHERE " + "{ " * 200 + "?s ?p ?o" + " }" * 200
     assert "<!doctype html>" in query_page(client, deep)  # query_page asserts the 200
+
+
+def test_concurrent_query_pages_get_no_500_from_rdflibs_shared_parser(client):
+    query = "SELECT ?s WHERE { ?s ?p ?o OPTIONAL { ?s ?q ?r } FILTER(?o != 1) } LIMIT 1"
+
+    def get(i):
+        path = "/sparql?" + urlencode({"query": f"{query} # {i}"})
+        return client.get(path, headers={"Accept": "text/html"}).status_code
+
+    with ThreadPoolExecutor(16) as pool:
+        assert set(pool.map(get, range(200))) == {200}
