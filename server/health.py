@@ -48,7 +48,7 @@ def health() -> Response:
         graphs=len(kg.graph_names),
         uptime_s=round(time.monotonic() - services.started_at, 3),
         serving=serving,
-        switching=len({serving["engine"], *serving["workers"].values()}) > 1,
+        switching=len({r for r in (serving["engine"], *serving["workers"].values()) if r}) > 1,
         queries=stats,
         cache={
             "entries": len(cache),

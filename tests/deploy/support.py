@@ -108,6 +108,7 @@ class Answer:
     """One request through the balancer: when it started, what came back, who answered."""
 
     started: float
+    seconds: float
     path: str
     status: int
     served_by: str
@@ -117,12 +118,15 @@ class Answer:
 
 @dataclass
 class Load:
-    """Requests to ``host:port`` in a loop from ``threads`` threads, each on a keep-alive
+    """Requests to ``127.0.0.1:port`` in a loop from ``threads`` threads, each on a keep-alive
     connection (a new one after any failure); every answer is kept."""
 
     port: int
     paths: tuple[str, ...]
     threads: int = 4
+    pause_s: float = 0.01
+    """Between one answer and the next request of a thread: load, not a saturated machine
+    (the other tests of the suite run beside it on the same two cores)."""
     answers: list[Answer] = field(default_factory=list)
     _stop: threading.Event = field(default_factory=threading.Event)
     _running: list[threading.Thread] = field(default_factory=list)
@@ -144,16 +148,18 @@ class Load:
                 response.read()
                 answer = Answer(
                     started,
+                    time.monotonic() - started,
                     path,
                     response.status,
                     response.getheader("X-Served-By", ""),
                     response.getheader("ETag", ""),
                 )
             except (OSError, http.client.HTTPException) as exc:
-                answer = Answer(started, path, 0, "", "", repr(exc))
+                answer = Answer(started, time.monotonic() - started, path, 0, "", "", repr(exc))
                 connection.close()
                 connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
             self.answers.append(answer)
+            self._stop.wait(self.pause_s)
         connection.close()
 
     def __enter__(self) -> Load:

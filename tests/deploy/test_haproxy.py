@@ -21,7 +21,7 @@ from tests.deploy.support import HAProxy, start_haproxy
 class _Backend(http.server.BaseHTTPRequestHandler):
     def do_GET(self) -> None:
         if self.path == "/slow":
-            time.sleep(1.5)
+            time.sleep(3)
         self.send_response(200)
         self.send_header("Content-Length", "2")
         self.end_headers()
@@ -58,6 +58,14 @@ def balanced(tmp_path: Path) -> Iterator[tuple[HAProxy, Balancer]]:
             backend.server_close()
 
 
+def in_flight(balancer: Balancer, server: str) -> None:
+    """Until HAProxy counts a request on ``server``."""
+    deadline = time.monotonic() + 10
+    while balancer.state(server).sessions != 1:
+        assert time.monotonic() < deadline
+        time.sleep(0.02)
+
+
 def test_drain_takes_the_server_out_and_enable_puts_it_back(
     balanced: tuple[HAProxy, Balancer],
 ) -> None:
@@ -75,9 +83,8 @@ def test_drain_returns_once_the_request_in_flight_is_answered(
     balancer.command("set server cgkg/b1 state maint")  # the slow request goes to b0
     with ThreadPoolExecutor(max_workers=1) as pool:
         slow = pool.submit(lambda: urllib.request.urlopen(haproxy.url + "/slow", timeout=10).read())
-        time.sleep(0.3)
-        assert balancer.state("b0").sessions == 1
-        balancer.drain("b0", timeout_s=5)
+        in_flight(balancer, "b0")
+        balancer.drain("b0", timeout_s=10)
         assert slow.done()
         assert slow.result() == b"ok"
 
@@ -87,7 +94,7 @@ def test_drain_gives_up_after_its_time_out(balanced: tuple[HAProxy, Balancer]) -
     balancer.command("set server cgkg/b1 state maint")
     with ThreadPoolExecutor(max_workers=1) as pool:
         pool.submit(lambda: urllib.request.urlopen(haproxy.url + "/slow", timeout=10).read())
-        time.sleep(0.3)
+        in_flight(balancer, "b0")
         with pytest.raises(BalancerError, match="did not manage to finish its requests"):
             balancer.drain("b0", timeout_s=0.2)
 
