@@ -56,6 +56,7 @@ def write_manifest(
     prefixes: dict[str, str],
     dumps: list[DumpFile],
     sources: list[tuple[str, Path]],
+    search_index: dict[str, object],
 ) -> dict[str, object]:
     manifest: dict[str, object] = {
         "manifest_version": MANIFEST_VERSION,
@@ -74,6 +75,7 @@ def write_manifest(
         "validation_report": "validation-report.ttl",
         "void": "dumps/void.ttl",
         "lookup": LOOKUP_FILE,
+        "search_index": search_index,
         "dumps": [
             {
                 **asdict(d),

@@ -1,7 +1,7 @@
 """``build(settings)``: the one place that decides the order of the steps and where files go.
 
-sources → cross-check → RDF → SHACL → (on success only) store, dumps, metadata,
-manifest in a temporary release folder → rename → switch ``current`` atomically.
+sources → cross-check → RDF → SHACL → (on success only) store, search index, dumps,
+metadata, manifest in a temporary release folder → rename → switch ``current`` atomically.
 """
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ from loader.metadata import DatasetInfo, describe_dataset
 from loader.namespaces import prefixes
 from loader.queries import map_queries, read_queries
 from loader.retired import Retirement, check_retired, read_retired, write_retired
+from loader.search_index import write_search_index
 from loader.settings import PROJECT_ROOT, BuildSettings
 from loader.sources import Sources, read_sources
 from loader.store import create_store, finish_store, graph_sizes
@@ -140,6 +141,8 @@ def _assemble(
         store = create_store(work / "store", work / "dumps" / f"{DUMP_STEM}.nq")
     with timer.step("lookup"):
         joins, links = _join_tables(work, store, settings.base_iri)
+    with timer.step("search"):
+        search_index = write_search_index(work, store)
     with timer.step("dumps"):
         dumps += write_file_pair(
             work / "dumps", "cgkg-zones.csv", zones_csv(store), "CSV", "text/csv", None
@@ -169,6 +172,7 @@ def _assemble(
         prefixes=prefix_map,
         dumps=dumps,
         sources=compiled.inputs,
+        search_index=search_index,
     )
 
 

@@ -30,6 +30,7 @@ from server.kg import KnowledgeGraph
 from server.lookup import views as lookup_views
 from server.lookup.reconcile import views as reconcile_views
 from server.release import Lease
+from server.search import views as search_views
 from server.services import EXTENSION_KEY, QueryRunner, ReleaseFollower, Services
 from server.settings import ServerSettings
 from server.sparql import graph_store, views
@@ -104,7 +105,7 @@ def create_app(settings: ServerSettings | None = None) -> Flask:
     app.extensions[EXTENSION_KEY] = services
     atexit.register(services.close)
     errors.register(app)
-    blueprints = (lookup_views.bp, reconcile_views.bp)
+    blueprints = (lookup_views.bp, reconcile_views.bp, search_views.bp)
     for blueprint in (views.bp, graph_store.bp, health.bp, *blueprints, *BLUEPRINTS):
         app.register_blueprint(blueprint)
     # Flask runs these last-registered first: compress (which may change the ETag), then 304.

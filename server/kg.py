@@ -11,7 +11,7 @@ own live in ``.rq`` files beside the package that runs them (:func:`query_file`)
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import datetime
 from functools import cache
 from importlib import resources
@@ -218,6 +218,7 @@ class KnowledgeGraph:
         named_graphs: tuple[str, ...] = (),
         base_iri: str | None = None,
         limit_bytes: int | None = None,
+        custom_functions: Mapping[ox.NamedNode, Callable[..., Any]] | None = None,
     ) -> QueryResults:
         """Evaluate a SPARQL query against the store.
 
@@ -226,12 +227,16 @@ class KnowledgeGraph:
         ``named-graph-uri``) say otherwise. ``substitutions`` binds variables by
         name to terms, so values are never pasted into query text. Relative IRIs
         resolve against ``base_iri`` when given.
+        ``custom_functions`` are the extension functions the embedded store evaluates
+        (the search functions, in query processes; a remote engine has none).
         Raises ``SyntaxError`` for a malformed query, ``OSError`` for a storage fault;
         a remote store also the :mod:`server.errors` of a failing engine, and
         ``ResultTooLarge`` for an answer over ``limit_bytes``.
         """
         if self._remote is None:
-            return self._local_query(text, substitutions, default_graphs, named_graphs, base_iri)
+            return self._local_query(
+                text, substitutions, default_graphs, named_graphs, base_iri, custom_functions
+            )
         # The union of the release's graphs, as in the embedded store, unless named.
         dataset = (default_graphs, named_graphs) if default_graphs or named_graphs else None
         dataset = dataset or (self._dataset, self._dataset)
@@ -251,6 +256,7 @@ class KnowledgeGraph:
         default_graphs: tuple[str, ...],
         named_graphs: tuple[str, ...],
         base_iri: str | None,
+        custom_functions: Mapping[ox.NamedNode, Callable[..., Any]] | None = None,
     ) -> QueryResults:
         store = self._store_of()
         subs = {ox.Variable(k): v for k, v in (substitutions or {}).items()}
@@ -264,9 +270,14 @@ class KnowledgeGraph:
                 named_graphs=[ox.NamedNode(g) for g in named_graphs] if named_graphs else None,
                 substitutions=subs or None,
                 base_iri=base_iri,
+                custom_functions=dict(custom_functions) if custom_functions else None,
             )
         return store.query(
-            text, use_default_graph_as_union=True, substitutions=subs or None, base_iri=base_iri
+            text,
+            use_default_graph_as_union=True,
+            substitutions=subs or None,
+            base_iri=base_iri,
+            custom_functions=dict(custom_functions) if custom_functions else None,
         )
 
     def select(

@@ -29,6 +29,7 @@ from server.http.ratelimit import RateLimiter
 from server.kg import KnowledgeGraph
 from server.lookup.table import NameTables
 from server.release import Lease, ReleaseError, record_served
+from server.search.service import Search
 from server.settings import ServerSettings
 from server.sparql import nesting, service_policy
 from server.sparql.answer import QueryAnswerer
@@ -126,6 +127,8 @@ class Services:
     limiter: RateLimiter
     answerer: QueryAnswerer
     describer: ServiceDescriber
+    search: Search = field(default_factory=Search)
+    """The search index of each release served (``/search``)."""
     started_at: float = field(default_factory=time.monotonic)
     query_page: Callable[[], Response] | None = None
     """The page a browser gets at ``/sparql`` (the web site's query editor), if any."""

@@ -3,11 +3,12 @@
 https://www.w3.org/TR/sparql11-service-description/ : the service, its
 endpoint, the query language, result formats and features, its default dataset
 (the default graph, which is the union of the named graphs, and every named
-graph, each with its triple count and VoID class and property partitions) and
-the limits this server enforces. The limits use a small vocabulary of ours,
-``https://w3id.org/cgkg/service#`` (prefix ``cgkgsd:``), declared in
-:data:`VOCABULARY` (served at ``/service``) and documented in ``docs/server.md``;
-each is also stated in words in an ``rdfs:comment``.
+graph, each with its triple count and VoID class and property partitions), the
+limits this server enforces and, when the release has a search index, the
+full-text search functions (``sd:extensionFunction``). The limits use a small
+vocabulary of ours, ``https://w3id.org/cgkg/service#`` (prefix ``cgkgsd:``),
+declared in :data:`VOCABULARY` (served at ``/service``) and documented in
+``docs/server.md``; each is also stated in words in an ``rdfs:comment``.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, VOID, XSD
 
 from server.kg import KnowledgeGraph, query_file
+from server.search import functions as search_functions
 from server.settings import ServerSettings
 from server.sparql.formats import FORMATS as ALL_FORMATS
 from server.sparql.formats import Format, serialize_triples
@@ -47,6 +49,7 @@ _PREFIXES = {
     "void": str(VOID),
     "formats": str(FORMATS),
     "cgkgsd": str(CGKGSD),
+    "search": search_functions.NAMESPACE,
     "dcterms": str(DCTERMS),
     "rdfs": str(RDFS),
     "xsd": str(XSD),
@@ -143,6 +146,18 @@ def _limits(graph: Graph, service: URIRef, settings: ServerSettings) -> None:
     graph.add((service, RDFS.comment, Literal(words, lang="en")))
 
 
+def _search_functions(graph: Graph, service: URIRef, kg: KnowledgeGraph) -> None:
+    """The full-text search functions a query may call, when the release has an index."""
+    if not kg.manifest.raw.get("search_index"):
+        return
+    for function in search_functions.FUNCTIONS:
+        node = URIRef(function.iri)
+        graph.add((service, SD.extensionFunction, node))
+        graph.add((node, RDF.type, SD.Function))
+        graph.add((node, RDFS.label, Literal(function.label, lang="en")))
+        graph.add((node, RDFS.comment, Literal(function.comment, lang="en")))
+
+
 def describe_service(
     endpoint: str, kg: KnowledgeGraph, stats: DatasetStatistics, settings: ServerSettings
 ) -> Graph:
@@ -153,13 +168,13 @@ def describe_service(
     graph.add((service, SD.endpoint, service))
     graph.add((service, SD.supportedLanguage, SD.SPARQL11Query))
     graph.add((service, SD.defaultEntailmentRegime, ENTAILMENT.Simple))
-    graph.add((service, SD.feature, SD.UnionDefaultGraph))
-    graph.add((service, SD.feature, SD.EmptyGraphs))
+    graph += [(service, SD.feature, f) for f in (SD.UnionDefaultGraph, SD.EmptyGraphs)]
     if settings.service_allowlist:
         graph.add((service, SD.feature, SD.BasicFederatedQuery))
     for fmt in ALL_FORMATS:
         graph.add((service, SD.resultFormat, URIRef(fmt.registry_iri)))
     _limits(graph, service, settings)
+    _search_functions(graph, service, kg)
 
     dataset = BNode()
     graph.add((service, SD.defaultDataset, dataset))

@@ -23,6 +23,7 @@ from typing import Any, Literal
 import pyoxigraph as ox
 
 from server.kg import KnowledgeGraph
+from server.search.functions import SearchFunctions
 from server.sparql.formats import by_name, serialize_triples
 
 __all__ = ["Job", "Outcome", "evaluate"]
@@ -206,12 +207,19 @@ def _graph(kg: KnowledgeGraph, job: Job, results: Iterable[ox.Triple]) -> Outcom
     return Outcome("ok", body, job.graph_format, "graph", len(triples))
 
 
-def evaluate(kg: KnowledgeGraph, job: Job) -> Outcome:
-    """Run ``job`` against ``kg``; never raises for anything the query itself causes."""
-    return replace(_evaluate(kg, job), build_id=kg.build_id, built_at=kg.last_modified.isoformat())
+def evaluate(kg: KnowledgeGraph, job: Job, search: SearchFunctions | None = None) -> Outcome:
+    """Run ``job`` against ``kg``, with the search functions when the release has an
+    index; never raises for anything the query itself causes."""
+    outcome = _evaluate(kg, job, search)
+    if search is not None and search.errors:
+        # A search text the functions refused: say so rather than answer an empty result.
+        outcome = Outcome("invalid", message=search.errors[0])
+    return replace(outcome, build_id=kg.build_id, built_at=kg.last_modified.isoformat())
 
 
-def _evaluate(kg: KnowledgeGraph, job: Job) -> Outcome:
+def _evaluate(kg: KnowledgeGraph, job: Job, search: SearchFunctions | None) -> Outcome:
+    if search is not None:
+        search.errors.clear()
     try:
         results = kg.query(
             job.query,
@@ -219,6 +227,7 @@ def _evaluate(kg: KnowledgeGraph, job: Job) -> Outcome:
             named_graphs=job.named_graphs,
             base_iri=job.base_iri or None,
             limit_bytes=_READ_FACTOR * job.max_bytes,
+            custom_functions=search.table() if search is not None else None,
         )
         if isinstance(results, ox.QuerySolutions):
             return _solutions(job, results)

@@ -119,6 +119,27 @@ TEXT: dict[str, tuple[str, str]] = {
     "zone_count": ("实验区数", "Zones"),
     "broader": ("上位主题", "Broader theme"),
     "list_query": ("本表的 SPARQL 查询", "The SPARQL query behind this table"),
+    "search": ("搜索", "Search"),
+    "search_intro": (
+        "检索标签、实验任务原文及其英译（非官方）、定义和地方创新举措名称。中文词语按连续字符匹配；"
+        "空格或标点分隔的各部分须同时出现；引号内的文字作为一个短语匹配。",
+        "Searches labels, the task texts and their unofficial English translations, "
+        "definitions and the names of local initiatives. Chinese words match where their "
+        "characters are contiguous; parts separated by spaces or punctuation must all occur; "
+        "text in double quotes matches as one phrase.",
+    ),
+    "search_results": ("搜索结果", "Results"),
+    "no_matches": ("没有找到匹配的内容。", "Nothing matches."),
+    "any_type": ("全部类型", "Any type"),
+    "type_zone": ("实验区", "Zone"),
+    "type_division": ("行政区划", "Division"),
+    "type_theme": ("治理主题", "Theme"),
+    "type_initiative": ("地方创新举措", "Local initiative"),
+    "type_agency": ("机构", "Agency"),
+    "type_goal": ("政策目标", "Policy goal"),
+    "type_event": ("指导事件", "Guiding event"),
+    "type_document": ("文件", "Document"),
+    "type_designation": ("确认", "Designation"),
 }
 
 

@@ -4,8 +4,9 @@ Started by :mod:`server.sparql.execution.pool` as
 ``python -m server.sparql.execution.worker RELEASE_DIR MEMORY_MAX_TRIPLES MEMORY_LIMIT_MB
 [isolated [ALLOWED_ENDPOINT...]]``; ``isolated`` cuts it off the network first
 (:func:`cut_off`), keeping a way to the allowed SERVICE endpoints only.
-It leases the release (:class:`server.release.Lease`), opens it read-only,
-announces itself with a ``ready`` frame on stdout, then answers each
+It leases the release (:class:`server.release.Lease`), opens it read-only
+with its search index (for the SPARQL search functions), announces itself
+with a ``ready`` frame on stdout, then answers each
 :class:`~server.sparql.evaluation.Job` frame read from stdin with an
 :class:`~server.sparql.evaluation.Outcome` frame. A frame is an 8-byte
 big-endian length followed by a ``marshal``-encoded tuple. End of input means
@@ -26,6 +27,8 @@ from pathlib import Path
 
 from server.kg import KnowledgeGraph
 from server.release import Lease, ReleaseError
+from server.search.functions import SearchFunctions
+from server.search.index import open_index
 from server.sparql.evaluation import Job, evaluate
 from server.sparql.execution import egress
 
@@ -196,16 +199,18 @@ def main(argv: list[str]) -> int:
     _limit_memory(int(argv[3]) if len(argv) > 3 else 0)
     try:
         kg = KnowledgeGraph.open(Lease(Path(argv[1])), int(argv[2]) if len(argv) > 2 else 0)
-    except ReleaseError as exc:
+        index = open_index(kg)
+    except (ReleaseError, ValueError, OSError) as exc:
         write_frame(fd_out, marshal.dumps(("failed", str(exc))))
         return 2
+    search = SearchFunctions(index) if index is not None else None
     write_frame(fd_out, marshal.dumps(("ready", os.getpid(), isolated)))
     while True:
         frame = read_frame(fd_in)
         if frame is None:
             return 0
         job = Job.from_wire(marshal.loads(frame))  # noqa: S302 - our own parent wrote it
-        write_frame(fd_out, marshal.dumps(evaluate(kg, job).to_wire()))
+        write_frame(fd_out, marshal.dumps(evaluate(kg, job, search).to_wire()))
 
 
 if __name__ == "__main__":

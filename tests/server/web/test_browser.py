@@ -8,6 +8,8 @@ test-artifacts/ (git-ignored) for people to look at.
 
 from __future__ import annotations
 
+import json
+import urllib.parse
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -189,3 +191,34 @@ def test_query_editor_share_link_of_a_long_query_keeps_it_in_the_fragment(sessio
     page.goto(link)
     page.wait_for_selector(".yasr table tbody tr", timeout=20_000)
     assert editor_text(page) == long_query
+
+
+SEARCH_ZONES = """PREFIX cgkg: <https://w3id.org/cgkg/ontology#>
+PREFIX search: <https://w3id.org/cgkg/search#>
+SELECT ?zone WHERE {
+  ?zone a cgkg:ExperimentalZone .
+  BIND(search:score(?zone, "三社联动") AS ?score) FILTER(BOUND(?score))
+} ORDER BY DESC(?score) ?zone"""
+
+
+def test_search_box_finds_what_the_api_and_sparql_find(session, live_server):
+    session.goto("/zones")
+    page = session.page
+    page.fill("header form.search input[name=q]", "三社联动")
+    page.press("header form.search input[name=q]", "Enter")
+    page.wait_for_selector("ol.search-results li")
+    shown = [li.get_attribute("data-iri") for li in page.locator("ol.search-results li").all()]
+    assert page.locator("ol.search-results mark").first.inner_text() == "三社联动"
+    session.shot("search")
+    status, body = live_server.get(
+        "/search?" + urllib.parse.urlencode({"q": "三社联动"}), {"Accept": "application/json"}
+    )
+    assert status == 200
+    assert shown == [r["iri"] for r in json.loads(body)["results"]]
+    status, body = live_server.get(
+        "/sparql?" + urllib.parse.urlencode({"query": SEARCH_ZONES}),
+        {"Accept": "application/sparql-results+json"},
+    )
+    zones = [b["zone"]["value"] for b in json.loads(body)["results"]["bindings"]]
+    assert status == 200
+    assert zones == [iri for iri in shown if "/zone/" in str(iri)]
