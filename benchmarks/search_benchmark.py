@@ -93,7 +93,7 @@ def synthetic_release(folder: Path, scale: int) -> tuple[ox.Store, dict[str, Any
 
 
 def _sparql(store: ox.Store, index: SearchIndex, subs: dict[ox.Variable, ox.Literal]) -> object:
-    functions = SearchFunctions(index).table()  # a fresh process: nothing remembered
+    functions = SearchFunctions(lambda: index).table()  # a fresh process: nothing remembered
     return list(
         store.query(  # type: ignore[call-overload]
             SPARQL_SEARCH,

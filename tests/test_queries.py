@@ -118,7 +118,7 @@ class _Store:
         kg = KnowledgeGraph.open(Lease.current(built_out))
         index = open_index(kg)
         assert index is not None
-        self._functions = SearchFunctions(index).table()
+        self._functions = SearchFunctions(lambda: index).table()
 
     def query(self, text: str, use_default_graph_as_union: bool) -> object:
         return self._store.query(

@@ -17,7 +17,9 @@ from typing import Any
 
 import tantivy
 
-__all__ = ["MAX_QUERY_CHARS", "Analysis", "Phrase", "SearchError", "Span"]
+from server.search.errors import SearchError
+
+__all__ = ["MAX_QUERY_CHARS", "Analysis", "Phrase", "Span"]
 
 MAX_QUERY_CHARS = 200
 
@@ -26,17 +28,6 @@ Phrase = tuple[str, ...]
 
 Span = tuple[int, int]
 """Start and end (exclusive) of a highlight, in characters (code points) of a text."""
-
-
-class SearchError(ValueError):
-    """A search that cannot be run, with the reason in plain words (a 400 for the client).
-
-    Not :class:`server.errors.SearchError`: the query processes use this module, and
-    must not import Flask (it would double their start-up time)."""
-
-    @property
-    def message(self) -> str:
-        return str(self)
 
 
 def _is_word(term: str) -> bool:

@@ -19,11 +19,15 @@ from __future__ import annotations
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
-from server.search.analysis import SearchError
-from server.search.index import Hit, SearchIndex
+from server.kg import KnowledgeGraph
+from server.search.errors import SearchError
+
+if TYPE_CHECKING:
+    from server.search.index import Hit, SearchIndex
 
 __all__ = ["FUNCTIONS", "NAMESPACE", "SCORE", "SNIPPET", "Described", "Function", "SearchFunctions"]
 
@@ -63,12 +67,40 @@ Function = Callable[..., ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | 
 
 
 class SearchFunctions:
-    """The custom functions of one query process, over its release's index."""
+    """The custom functions of one query process, over its release's index.
 
-    def __init__(self, index: SearchIndex) -> None:
-        self._index = index
+    The index is opened at the first call, not when the process starts: a query
+    process is started for every release and after every query it had to kill,
+    and most queries never search.
+    """
+
+    def __init__(self, open_index: Callable[[], SearchIndex]) -> None:
+        self._open_index = open_index
+        self._index: SearchIndex | None = None
         self._memo: OrderedDict[tuple[str, str], dict[str, Hit]] = OrderedDict()
         self.errors: list[str] = []
+
+    @classmethod
+    def for_release(cls, kg: KnowledgeGraph) -> SearchFunctions | None:
+        """The functions over ``kg``'s index; ``None`` when the release has none."""
+        if not isinstance(kg.manifest.raw.get("search_index"), dict):
+            return None
+
+        def opened() -> SearchIndex:
+            from server.search.index import open_index  # tantivy, only when searched
+
+            index = open_index(kg)
+            if index is None:
+                raise SearchError("the release has no search index")
+            return index
+
+        return cls(opened)
+
+    @property
+    def index(self) -> SearchIndex:
+        if self._index is None:
+            self._index = self._open_index()
+        return self._index
 
     def table(self) -> dict[ox.NamedNode, Function]:
         return {ox.NamedNode(SCORE): self.score, ox.NamedNode(SNIPPET): self.snippet}
@@ -81,12 +113,12 @@ class SearchFunctions:
         matches = self._memo.get(key)
         if matches is None:
             try:
-                request = self._index.request(text.value, lang=language)
+                request = self.index.request(text.value, lang=language)
             except SearchError as exc:
                 if not self.errors:  # once per query, however many solutions call it
                     self.errors.append(f"search text {text.value!r}: {exc.message}")
                 return None
-            matches = self._memo[key] = self._index.matches(request)
+            matches = self._memo[key] = self.index.matches(request)
             if len(self._memo) > _MEMO:
                 self._memo.popitem(last=False)
         self._memo.move_to_end(key)

@@ -20,7 +20,8 @@ from typing import Any
 import tantivy
 
 from server.kg import KnowledgeGraph
-from server.search.analysis import Analysis, Phrase, SearchError, Span
+from server.search.analysis import Analysis, Phrase, Span
+from server.search.errors import SearchError
 
 __all__ = ["FORMAT", "Hit", "SearchIndex", "SearchRequest", "open_index"]
 

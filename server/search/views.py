@@ -16,7 +16,7 @@ from typing import Any
 from flask import Blueprint, Response, jsonify, request
 
 from server.errors import BadRequest, NotAcceptable
-from server.search.analysis import SearchError
+from server.search.errors import SearchError
 from server.search.index import Hit, SearchRequest
 from server.services import current_services
 from server.sparql.formats import best_media_type

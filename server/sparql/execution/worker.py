@@ -5,7 +5,7 @@ Started by :mod:`server.sparql.execution.pool` as
 [isolated [ALLOWED_ENDPOINT...]]``; ``isolated`` cuts it off the network first
 (:func:`cut_off`), keeping a way to the allowed SERVICE endpoints only.
 It leases the release (:class:`server.release.Lease`), opens it read-only
-with its search index (for the SPARQL search functions), announces itself
+(its search index at the first call of a search function), announces itself
 with a ``ready`` frame on stdout, then answers each
 :class:`~server.sparql.evaluation.Job` frame read from stdin with an
 :class:`~server.sparql.evaluation.Outcome` frame. A frame is an 8-byte
@@ -28,7 +28,6 @@ from pathlib import Path
 from server.kg import KnowledgeGraph
 from server.release import Lease, ReleaseError
 from server.search.functions import SearchFunctions
-from server.search.index import open_index
 from server.sparql.evaluation import Job, evaluate
 from server.sparql.execution import egress
 
@@ -199,11 +198,10 @@ def main(argv: list[str]) -> int:
     _limit_memory(int(argv[3]) if len(argv) > 3 else 0)
     try:
         kg = KnowledgeGraph.open(Lease(Path(argv[1])), int(argv[2]) if len(argv) > 2 else 0)
-        index = open_index(kg)
-    except (ReleaseError, ValueError, OSError) as exc:
+    except ReleaseError as exc:
         write_frame(fd_out, marshal.dumps(("failed", str(exc))))
         return 2
-    search = SearchFunctions(index) if index is not None else None
+    search = SearchFunctions.for_release(kg)
     write_frame(fd_out, marshal.dumps(("ready", os.getpid(), isolated)))
     while True:
         frame = read_frame(fd_in)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from server.search.analysis import MAX_QUERY_CHARS, SearchError
+from server.search.analysis import MAX_QUERY_CHARS
+from server.search.errors import SearchError
 
 
 @pytest.mark.parametrize(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from server.search.analysis import SearchError
+from server.search.errors import SearchError
 from server.search.index import SearchIndex
 from tests.server.search.conftest import zones_containing
 
