@@ -48,7 +48,7 @@ TEXTS = ["协商", "法治", "三社联动", "社区公共服务综合信息平�
 SPARQL_SEARCH = """
 PREFIX cgkg: <https://w3id.org/cgkg/ontology#>
 PREFIX search: <https://w3id.org/cgkg/search#>
-SELECT ?zone ?score WHERE {
+SELECT ?zone ?score ?q WHERE {
   ?zone a cgkg:ExperimentalZone .
   BIND(search:score(?zone, ?q) AS ?score)
   FILTER(BOUND(?score))
@@ -57,7 +57,7 @@ SELECT ?zone ?score WHERE {
 SPARQL_CONTAINS = """
 PREFIX cgkg: <https://w3id.org/cgkg/ontology#>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-SELECT DISTINCT ?resource WHERE {
+SELECT DISTINCT ?resource ?q WHERE {
   { ?resource cgkg:task/(cgkg:taskText|cgkg:unofficialTranslation) ?text }
   UNION { ?resource skos:prefLabel|skos:altLabel|skos:definition ?text }
   FILTER(CONTAINS(LCASE(?text), LCASE(?q)))
