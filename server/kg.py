@@ -31,6 +31,9 @@ QueryResults = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples | list[ox.T
 Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 """A value that can be bound to a query variable."""
 
+Functions = Mapping[ox.NamedNode, Callable[..., Any]]
+"""Extension functions a query may call, by IRI."""
+
 # Run only on a remote store (the embedded one reads its quads directly).
 _GRAPH_TRIPLES = "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?graph { ?s ?p ?o } }"
 _UNION_TRIPLES = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"
@@ -218,7 +221,7 @@ class KnowledgeGraph:
         named_graphs: tuple[str, ...] = (),
         base_iri: str | None = None,
         limit_bytes: int | None = None,
-        custom_functions: Mapping[ox.NamedNode, Callable[..., Any]] | None = None,
+        custom_functions: Functions | None = None,
     ) -> QueryResults:
         """Evaluate a SPARQL query against the store.
 
@@ -226,9 +229,8 @@ class KnowledgeGraph:
         or ``named_graphs`` (the protocol's ``default-graph-uri`` and
         ``named-graph-uri``) say otherwise. ``substitutions`` binds variables by
         name to terms, so values are never pasted into query text. Relative IRIs
-        resolve against ``base_iri`` when given.
-        ``custom_functions`` are the extension functions the embedded store evaluates
-        (the search functions, in query processes; a remote engine has none).
+        resolve against ``base_iri`` when given; the embedded store (never a remote
+        engine) evaluates ``custom_functions`` (the search functions).
         Raises ``SyntaxError`` for a malformed query, ``OSError`` for a storage fault;
         a remote store also the :mod:`server.errors` of a failing engine, and
         ``ResultTooLarge`` for an answer over ``limit_bytes``.
@@ -256,29 +258,16 @@ class KnowledgeGraph:
         default_graphs: tuple[str, ...],
         named_graphs: tuple[str, ...],
         base_iri: str | None,
-        custom_functions: Mapping[ox.NamedNode, Callable[..., Any]] | None = None,
+        functions: Functions | None = None,
     ) -> QueryResults:
-        store = self._store_of()
         subs = {ox.Variable(k): v for k, v in (substitutions or {}).items()}
-        if default_graphs or named_graphs:
-            default: list[ox.NamedNode | ox.BlankNode | ox.DefaultGraph] = [
-                ox.NamedNode(g) for g in default_graphs
-            ]
-            return store.query(
-                text,
-                default_graph=default,
-                named_graphs=[ox.NamedNode(g) for g in named_graphs] if named_graphs else None,
-                substitutions=subs or None,
-                base_iri=base_iri,
-                custom_functions=dict(custom_functions) if custom_functions else None,
-            )
-        return store.query(
-            text,
-            use_default_graph_as_union=True,
-            substitutions=subs or None,
-            base_iri=base_iri,
-            custom_functions=dict(custom_functions) if custom_functions else None,
-        )
+        common: dict[str, Any] = {"substitutions": subs or None, "base_iri": base_iri}
+        common["custom_functions"] = dict(functions) if functions else None
+        if not (default_graphs or named_graphs):
+            return self._store_of().query(text, use_default_graph_as_union=True, **common)
+        common["default_graph"] = [ox.NamedNode(g) for g in default_graphs]
+        common["named_graphs"] = [ox.NamedNode(g) for g in named_graphs] or None
+        return self._store_of().query(text, **common)
 
     def select(
         self,
