@@ -115,10 +115,10 @@ def main(argv: list[str] | None = None) -> int:
     if server_options and args.command not in PASSED_ON:
         parser.error(f"unrecognized arguments: {' '.join(server_options)}")
     args.server_options = server_options
-    settings = BuildSettings.from_env()
-    if getattr(args, "out", None):
-        settings = replace(settings, out_dir=args.out)
     try:
+        settings = BuildSettings.from_env()
+        if getattr(args, "out", None):
+            settings = replace(settings, out_dir=args.out)
         return int(COMMANDS[args.command](args, settings))
     except BuildError as exc:
         print(

@@ -12,6 +12,7 @@ from loader.dumps import DumpFile
 from loader.lookup_table import LOOKUP_FILE
 
 MANIFEST_VERSION = 1
+CHANGELOG = "CHANGELOG.md"
 
 
 def inputs_digest(paths: list[tuple[str, Path]], base_iri: str) -> str:
@@ -76,6 +77,7 @@ def write_manifest(
         "void": "dumps/void.ttl",
         "lookup": LOOKUP_FILE,
         "search_index": search_index,
+        "changelog": CHANGELOG,
         "dumps": [
             {
                 **asdict(d),

@@ -16,8 +16,11 @@ SH = Namespace("http://www.w3.org/ns/shacl#")
 WD = Namespace("http://www.wikidata.org/entity/")
 SPDX = Namespace("http://spdx.org/rdf/terms#")
 SCHEMA = Namespace("https://schema.org/")
+VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
+ADMS = Namespace("http://www.w3.org/ns/adms#")
 
 __all__ = [
+    "ADMS",
     "CGKG",
     "DCAT",
     "DCTERMS",
@@ -35,6 +38,7 @@ __all__ = [
     "SKOS",
     "SPDX",
     "TIME",
+    "VCARD",
     "VOID",
     "WD",
     "XSD",
@@ -45,6 +49,7 @@ __all__ = [
 def prefixes(base_iri: str) -> dict[str, str]:
     """Prefix → namespace, including ``cgkg`` for the ontology and the data's own base."""
     return {
+        "adms": str(ADMS),
         "cgkg": str(CGKG),
         "dcat": str(DCAT),
         "dcterms": str(DCTERMS),
@@ -62,6 +67,7 @@ def prefixes(base_iri: str) -> dict[str, str]:
         "skos": str(SKOS),
         "spdx": str(SPDX),
         "time": str(TIME),
+        "vcard": str(VCARD),
         "void": str(VOID),
         "wd": str(WD),
         "xsd": str(XSD),

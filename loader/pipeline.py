@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 from rdflib import Graph
@@ -22,15 +23,23 @@ from rdflib import Graph
 from loader import graphs as g
 from loader.crosscheck import crosscheck
 from loader.crosswalk import CROSSWALK_STEM, crosswalk_csv, crosswalk_json, crosswalk_records
-from loader.dumps import DUMP_STEM, DumpFile, write_dumps, write_file_pair
-from loader.errors import BuildError
+from loader.dumps import DUMP_STEM, DumpFile, plan_dumps, write_dumps, write_file_pair
+from loader.errors import BuildError, fail
 from loader.linksets import LINKS_FILE, links_ntriples, wikidata_links, wikidata_linkset
 from loader.lookup_table import LOOKUP_FILE, division_rows, lookup_table
-from loader.manifest import inputs_digest, write_manifest
+from loader.manifest import CHANGELOG, inputs_digest, write_manifest
 from loader.mapping import map_sources
-from loader.metadata import DatasetInfo, describe_dataset
-from loader.namespaces import prefixes
+from loader.metadata import (
+    Contact,
+    DatasetInfo,
+    authorities,
+    describe_dataset,
+    file_facts,
+    theme_labels,
+)
+from loader.namespaces import CGKG, prefixes
 from loader.queries import map_queries, read_queries
+from loader.releases import Release, read_releases
 from loader.retired import Retirement, check_retired, read_retired, write_retired
 from loader.search_index import write_search_index
 from loader.settings import PROJECT_ROOT, BuildSettings
@@ -74,6 +83,7 @@ class Compiled:
     shapes: Graph
     report: ValidationReport
     inputs: list[tuple[str, Path]]
+    releases: tuple[Release, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -90,6 +100,7 @@ def compile_graph(settings: BuildSettings, timer: Timer) -> Compiled:
         sources = crosscheck(read_sources(settings.data_dir))
         check_base_iri(sources.dataset, settings.base_iri)
         retired = read_retired(settings.data_dir)
+        releases = tuple(read_releases(settings.data_dir, sources.dataset))
         queries = read_queries(settings.queries_dir)
         ontology, ontology_files = read_turtle_dir(settings.ontology_dir, "ontology")
         shapes, shape_files = read_turtle_dir(settings.shapes_dir, "shapes")
@@ -106,7 +117,7 @@ def compile_graph(settings: BuildSettings, timer: Timer) -> Compiled:
         raise BuildError(report.problems)
     inputs = _inputs(settings, ontology_files + shape_files)
     names = {name: iri.value for name, iri in named.names.items()}
-    return Compiled(sources, retired, quads, names, ontology, shapes, report, inputs)
+    return Compiled(sources, retired, quads, names, ontology, shapes, report, inputs, releases)
 
 
 def build(settings: BuildSettings, progress: Progress | None = None) -> BuildResult:
@@ -136,7 +147,10 @@ def _assemble(
 ) -> dict[str, object]:
     prefix_map = prefixes(settings.base_iri)
     with timer.step("dumps"):
-        dumps = write_dumps(work / "dumps", compiled.quads, prefix_map)
+        # The content alone in N-Quads, for the store to load; every dump (this file too) is
+        # written again below with the description, which is counted over the store.
+        (work / "dumps").mkdir()
+        ox.serialize(compiled.quads, str(work / "dumps" / f"{DUMP_STEM}.nq"), ox.RdfFormat.N_QUADS)
     with timer.step("store"):
         store = create_store(work / "store", work / "dumps" / f"{DUMP_STEM}.nq")
     with timer.step("lookup"):
@@ -144,15 +158,16 @@ def _assemble(
     with timer.step("search"):
         search_index = write_search_index(work, store)
     with timer.step("dumps"):
-        dumps += write_file_pair(
+        # Files other than the RDF dumps: described (and listed) like them.
+        tables = write_file_pair(
             work / "dumps", "cgkg-zones.csv", zones_csv(store), "CSV", "text/csv", None
         )
-        dumps += joins
-        info = DatasetInfo(compiled.sources.dataset, settings.base_iri)
-        void = describe_dataset(info, compiled.quads, dumps, compiled.graph_names)
-        void += wikidata_linkset(settings.base_iri, str(info.settings["version"]), links)
-        void_quads = list(graph_quads(void, f"{settings.base_iri}graph/{g.METADATA}"))
-        (work / "dumps" / "void.ttl").write_bytes(_turtle(void_quads, prefix_map))
+        linkset = wikidata_linkset(settings.base_iri, compiled.sources.dataset["version"], links)
+        downloads = [*plan_dumps(), *tables, *joins]
+        void_quads = _description(store, compiled, settings, downloads, timer, linkset)
+        others = tables + joins
+        dumps = _write_dumps(work, store, compiled, settings, void_quads, others) + others
+        _copy_changelog(settings, work)
         write_retired(work / "retired.json", compiled.retired)
         (work / "ontology.ttl").write_bytes(_turtle(_quads(compiled.ontology), prefix_map))
         (work / "shapes.ttl").write_bytes(_turtle(_quads(compiled.shapes), prefix_map))
@@ -174,6 +189,26 @@ def _assemble(
         sources=compiled.inputs,
         search_index=search_index,
     )
+
+
+def _write_dumps(
+    work: Path,
+    store: ox.Store,
+    compiled: Compiled,
+    settings: BuildSettings,
+    void: list[ox.Quad],
+    others: list[DumpFile],
+) -> list[DumpFile]:
+    """The RDF dumps (content and description), then ``dumps/void.ttl``: the description with
+    the size and checksum of every file, the labels of the themes it names and the classes
+    of the authority IRIs it uses (what cannot, or should not, be in graph/metadata)."""
+    prefix_map = prefixes(settings.base_iri)
+    dumps = write_dumps(work / "dumps", compiled.quads + void, prefix_map)
+    facts = file_facts(settings.base_iri, [*dumps, *others])
+    facts += theme_labels(store, settings.base_iri) + authorities(_graph(void))
+    facts_quads = list(graph_quads(facts, "urn:x-cgkg:file"))
+    (work / "dumps" / "void.ttl").write_bytes(_turtle(void + facts_quads, prefix_map))
+    return dumps
 
 
 def _join_tables(work: Path, store: ox.Store, base_iri: str) -> tuple[list[DumpFile], int]:
@@ -212,6 +247,58 @@ def _memory_store(quads: list[ox.Quad]) -> ox.Store:
     store = ox.Store()
     store.bulk_extend(quads)
     return store
+
+
+def _description(
+    store: ox.Store,
+    compiled: Compiled,
+    settings: BuildSettings,
+    downloads: list[Any],
+    timer: Timer,
+    linkset: Graph,
+) -> list[ox.Quad]:
+    """The quads of graph/metadata (DCAT-AP and VoID) for this release's ``downloads``."""
+    contact = None
+    if settings.has_contact:
+        contact = Contact(settings.contact_name, settings.contact_email, settings.contact_url)
+    elif timer.progress:
+        timer.progress(
+            "no contact point given (KG_CONTACT_EMAIL or KG_CONTACT_URL): "
+            "the dataset description has none"
+        )
+    info = DatasetInfo(
+        compiled.sources.dataset,
+        settings.base_iri,
+        compiled.releases,
+        settings.publisher_name,
+        settings.publisher_url,
+        contact,
+    )
+    base = settings.base_iri
+    vocabularies = [ns for ns in prefixes(base).values() if not ns.startswith(base)]
+    metadata = f"{base}graph/{g.METADATA}"
+    names = {**compiled.graph_names, g.METADATA: metadata}
+    description = describe_dataset(
+        info, store, downloads, names, [str(CGKG), *vocabularies], linkset
+    )
+    return list(graph_quads(description, metadata))
+
+
+def _copy_changelog(settings: BuildSettings, work: Path) -> None:
+    try:
+        shutil.copyfile(settings.changelog, work / CHANGELOG)
+    except OSError as exc:
+        raise fail(
+            "source-present",
+            f"the release notes cannot be read: {exc}",
+            file=str(settings.changelog),
+        ) from exc
+
+
+def _graph(quads: list[ox.Quad]) -> Graph:
+    graph = Graph()
+    data = ox.serialize([q.triple for q in quads], format=ox.RdfFormat.N_TRIPLES) or b""
+    return graph.parse(data=data, format="nt")
 
 
 def _quads(graph: Graph) -> list[ox.Quad]:
@@ -290,6 +377,8 @@ def _inputs(settings: BuildSettings, turtle_files: list[Path]) -> list[tuple[str
     """Every file whose bytes decide the release, named relative to its folder's parent."""
     paths = [p for p in settings.data_dir.rglob("*") if p.is_file()]
     paths += turtle_files + sorted(settings.queries_dir.glob("*.rq"))
+    if settings.changelog.is_file():
+        paths.append(settings.changelog)
     code = Path(__file__).parent
     paths += [p for p in code.rglob("*") if p.suffix in (".py", ".rq")]
     return [(_display(p, settings), p) for p in sorted(set(paths))]

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_BASE_IRI = "https://w3id.org/cgkg/"
+_EMAIL = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
+_WEB = re.compile(r"^https?://[^\s<>\"]+$")
 
 
 def _help(text: str) -> dict[str, str]:
@@ -40,6 +43,37 @@ class BuildSettings:
     keep_releases: int = field(
         default=2, metadata=_help("how many published releases to keep in the build folder")
     )
+    publisher_name: str = field(
+        default="",
+        metadata=_help("who publishes this build (default: publisher_name in data/dataset.toml)"),
+    )
+    publisher_url: str = field(default="", metadata=_help("the publisher's home page"))
+    contact_name: str = field(
+        default="", metadata=_help("name of the contact point in the dataset description")
+    )
+    contact_email: str = field(
+        default="", metadata=_help("e-mail address of the contact point; none if empty")
+    )
+    contact_url: str = field(
+        default="", metadata=_help("web page or form of the contact point; none if empty")
+    )
+    changelog: Path = field(
+        default=PROJECT_ROOT / "CHANGELOG.md",
+        metadata=_help("release notes, copied into the release and linked from its description"),
+    )
+
+    def __post_init__(self) -> None:
+        if self.contact_email and not _EMAIL.match(self.contact_email):
+            raise ValueError(f"KG_CONTACT_EMAIL is not an e-mail address: {self.contact_email!r}")
+        for name in ("publisher_url", "contact_url"):
+            value = getattr(self, name)
+            if value and not _WEB.match(value):
+                raise ValueError(f"KG_{name.upper()} is not an http(s) URL: {value!r}")
+
+    @property
+    def has_contact(self) -> bool:
+        """Whether the operator named a way to reach the publisher (e-mail or web page)."""
+        return bool(self.contact_email or self.contact_url)
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> BuildSettings:
@@ -50,7 +84,7 @@ class BuildSettings:
             raw = env.get(f"KG_{f.name.upper()}")
             if raw is None:
                 continue
-            if f.name.endswith("_dir"):
+            if f.name.endswith("_dir") or f.name == "changelog":
                 values[f.name] = Path(raw)
             elif f.name == "keep_releases":
                 values[f.name] = int(raw)

@@ -34,7 +34,7 @@ from server.settings import ServerSettings
 from server.sparql import service_policy
 from server.sparql.cache import CachedResponse, ResponseCache
 from server.sparql.evaluation import Job, Outcome
-from server.sparql.formats import RDF_FORMATS, SOLUTION_FORMATS, by_name, choose
+from server.sparql.formats import RDF_FORMATS, SOLUTION_FORMATS, by_name, choose, with_profile
 from server.sparql.protocol import QueryRequest, looks_like_update
 
 log = logging.getLogger("server.sparql")
@@ -161,6 +161,7 @@ class QueryAnswerer:
         """
         solutions = choose(accept, SOLUTION_FORMATS, parsed.formats)
         graph = choose(accept, RDF_FORMATS, parsed.formats)
+        graph = with_profile(graph, accept) if graph else None
         if solutions is None and graph is None:
             raise _not_acceptable(parsed, accept, None)
         names = (solutions.name if solutions else "", graph.name if graph else "")

@@ -18,13 +18,15 @@ acceptable: answer 406. Negotiated responses must carry ``Vary: Accept``.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
-from typing import Literal
+from typing import Literal, cast
 
 import pyoxigraph as ox
 from werkzeug.datastructures import MIMEAccept
 from werkzeug.http import parse_accept_header
+
+from server.sparql import jsonld
 
 __all__ = [
     "FORMATS",
@@ -39,6 +41,7 @@ __all__ = [
     "format_for_extension",
     "parse_accept",
     "serialize_triples",
+    "with_profile",
 ]
 
 _REGISTRY = "http://www.w3.org/ns/formats/"
@@ -66,10 +69,14 @@ class Format:
     """rdflib's serializer name, for pages built as rdflib graphs; empty if not used."""
     prefixes: bool = False
     """Whether the format abbreviates IRIs with prefixes."""
+    jsonld_form: str = ""
+    """For JSON-LD, the document form written (:mod:`server.sparql.jsonld`)."""
 
     @property
     def content_type(self) -> str:
         """``Content-Type`` header value: every format the server writes is UTF-8."""
+        if self.jsonld_form:
+            return f'{self.media_type}; profile="{jsonld.PROFILE}{self.jsonld_form}"; charset=utf-8'
         return f"{self.media_type}; charset=utf-8"
 
     @property
@@ -98,7 +105,7 @@ FORMATS: tuple[Format, ...] = (
            ("ntriples", "n-triples", "nt"), ("text/plain",), _R.N_TRIPLES, "N-Triples", "nt"),
     Format("jsonld", "graph", "application/ld+json", "jsonld", "JSON-LD",
            ("jsonld", "json-ld", "json"), ("application/json",), _R.JSON_LD, "JSON-LD",
-           "json-ld", True),
+           "json-ld", True, "compacted"),
     Format("rdfxml", "graph", "application/rdf+xml", "rdf", "RDF/XML",
            ("rdfxml", "rdf+xml", "rdf/xml", "rdf", "xml", "owl"), ("application/xml", "text/xml"),
            _R.RDF_XML, "RDF_XML", "xml", True),
@@ -119,6 +126,11 @@ RESOURCE_FORMATS: tuple[Format, ...] = tuple(f for f in RDF_FORMATS if f.rdflib_
 """The RDF formats of resource pages and documents, each with a file extension of its own."""
 
 _BY_NAME = {f.name: f for f in FORMATS}
+_BY_NAME.update(
+    (f"jsonld-{form}", replace(_BY_NAME["jsonld"], name=f"jsonld-{form}", jsonld_form=form))
+    for form in jsonld.FORMS
+    if form != "compacted"
+)
 TURTLE = _BY_NAME["turtle"]
 _UTF8 = ("utf-8", "utf8", "*")
 
@@ -126,6 +138,14 @@ _UTF8 = ("utf-8", "utf8", "*")
 def by_name(name: str) -> Format:
     """The format with this :attr:`Format.name` (``KeyError`` if none)."""
     return _BY_NAME[name]
+
+
+def with_profile(fmt: Format, accept: str | None) -> Format:
+    """``fmt``, or for JSON-LD the variant of the form ``accept``'s ``profile`` asks for."""
+    if not fmt.jsonld_form:
+        return fmt
+    form = jsonld.requested_form(accept)
+    return _BY_NAME["jsonld" if form == "compacted" else f"jsonld-{form}"]
 
 
 def format_for_extension(extension: str, formats: Sequence[Format] = RDF_FORMATS) -> Format | None:
@@ -261,6 +281,8 @@ def serialize_triples(
     if writer.supports_datasets:
         graph = graph_name if graph_name is not None else ox.DefaultGraph()
         items = [ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples]
+    if fmt.jsonld_form:
+        return jsonld.write(items, cast(jsonld.Form, fmt.jsonld_form), prefixes)
     return (
         ox.serialize(items, format=writer, prefixes=dict(prefixes) if fmt.prefixes else None) or b""
     )

@@ -17,7 +17,7 @@ from flask import Blueprint, Response, request
 from server.errors import BadRequest, MethodNotAllowed, NotAcceptable, NotFound
 from server.kg import KnowledgeGraph
 from server.services import current_services
-from server.sparql.formats import RDF_FORMATS, Format, choose, serialize_triples
+from server.sparql.formats import RDF_FORMATS, Format, choose, serialize_triples, with_profile
 
 __all__ = ["PATH", "bp", "serialize_graph"]
 
@@ -59,6 +59,7 @@ def read() -> Response:
         raise NotAcceptable(
             "Graphs are available as " + ", ".join(f.media_type for f in RDF_FORMATS)
         )
+    fmt = with_profile(fmt, request.headers.get("Accept"))
     body = serialize_graph(kg, graph, fmt)
     response = Response(body, content_type=fmt.content_type)
     response.vary.add("Accept")

@@ -20,7 +20,7 @@ from werkzeug.wrappers import Response as BaseResponse
 from server.errors import NotAcceptable, NotFound
 from server.services import current_services
 from server.sparql.description import VOCABULARY
-from server.sparql.formats import TURTLE, Format
+from server.sparql.formats import TURTLE, Format, with_profile
 from server.web.describe import display_query
 from server.web.models.docs import ontology_sections, shape_sections
 from server.web.render import (
@@ -59,6 +59,7 @@ def load_graph(path: Path) -> Graph:
 
 def _rdf_document(path: Path, fmt: Format) -> Response:
     kg = current_services().kg
+    fmt = with_profile(fmt, request.headers.get("Accept"))
     if fmt == TURTLE:
         body = path.read_bytes()
     else:

@@ -12,11 +12,12 @@ from __future__ import annotations
 
 from pathlib import Path, PurePosixPath
 
-from flask import Blueprint, Response, jsonify, send_file
+from flask import Blueprint, Response, jsonify, request, send_file
 
 from server.errors import NotFound, ServiceUnavailable
 from server.kg import KnowledgeGraph
 from server.services import current_services
+from server.sparql import jsonld
 from server.web.render import current_linker, render
 
 __all__ = ["bp", "published_files"]
@@ -71,8 +72,28 @@ def index() -> Response:
     return response
 
 
+def _jsonld_variant(kg: KnowledgeGraph, name: str) -> str:
+    """For a JSON-LD dump, the sibling file in the form ``Accept``'s profile asks for."""
+    dumps = {PurePosixPath(str(d["path"])).name: d for d in kg.manifest.dumps}
+    asked = dumps.get(name)
+    if asked is None or not asked.get("profile"):
+        return name
+    profile = jsonld.PROFILE + jsonld.requested_form(request.headers.get("Accept"))
+    for other, dump in dumps.items():
+        same_kind = (dump.get("format"), dump.get("encoding")) == (
+            asked.get("format"),
+            asked.get("encoding"),
+        )
+        if same_kind and dump.get("profile") == profile:
+            return other
+    return name
+
+
 def _send(name: str) -> Response:
     kg = current_services().kg
+    negotiated = _jsonld_variant(kg, name)
+    if negotiated != name and "profile=" in request.headers.get("Accept", ""):
+        name = negotiated
     path = published_files(kg).get(name)
     if path is None:
         raise NotFound(f"There is no file {name} in this release; see /dumps/ for the list.")
@@ -90,6 +111,8 @@ def _send(name: str) -> Response:
             f"The file {name} of this release cannot be read on the server just now."
         ) from None
     response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    if name.endswith(".jsonld"):
+        response.vary.add("Accept")
     return response
 
 
@@ -106,6 +129,42 @@ def versioned(version: str, name: str) -> Response:
             f"not {version}."
         )
     return _send(name)
+
+
+@bp.get("/context.jsonld")
+def context() -> Response:
+    """The JSON-LD context of the dataset's prefixes, which compacted documents use."""
+    kg = current_services().kg
+    response = jsonify(jsonld.context(kg.prefixes))
+    response.content_type = "application/ld+json; charset=utf-8"
+    response.cache_control.public = True
+    response.cache_control.max_age = current_services().settings.cache_max_age_s
+    response.set_etag(f"{kg.build_id}-context")
+    return response
+
+
+@bp.get("/CHANGELOG.md")
+def changelog() -> Response:
+    """The release notes of every release, as the release carries them."""
+    kg = current_services().kg
+    name = kg.manifest.raw.get("changelog")
+    if not name:
+        raise NotFound("This release has no release notes.")
+    try:
+        response = send_file(
+            kg.path(str(name)),
+            mimetype="text/markdown",
+            conditional=True,
+            etag=f"{kg.build_id}-changelog",
+            last_modified=kg.last_modified,
+            max_age=current_services().settings.cache_max_age_s,
+        )
+    except OSError:
+        raise ServiceUnavailable(
+            "The release notes cannot be read on the server just now."
+        ) from None
+    response.headers["Content-Type"] = "text/markdown; charset=utf-8"
+    return response
 
 
 @bp.get("/downloads")

@@ -19,6 +19,7 @@ from werkzeug.wrappers import Response as BaseResponse
 from server.services import current_services
 from server.web.describe import site_query, to_rdflib
 from server.web.models.charts import Bar, bar_chart
+from server.web.models.schema_org import dataset_markup
 from server.web.models.terms import Languages
 from server.web.render import current_languages, current_linker, render
 from server.web.resources import (
@@ -117,7 +118,14 @@ def home() -> Response:
             ("theme", "ui_zones_per_theme"),
         )
     }
-    return render("ui/home.html", negotiated=False, figures=figures, charts=charts, queries=queries)
+    return render(
+        "ui/home.html",
+        negotiated=False,
+        figures=figures,
+        charts=charts,
+        queries=queries,
+        schema_org=dataset_markup(kg),
+    )
 
 
 LISTS: dict[str, tuple[str, str, tuple[str, ...], tuple[tuple[str, ...], ...]]] = {

@@ -31,9 +31,12 @@ from server.sparql.formats import (
     Format,
     best_media_type,
     format_for_extension,
+    serialize_triples,
+    with_profile,
 )
 from server.web.describe import context_graph, describe, display_query
 from server.web.models.resource import Alternate, build_page, page_kind
+from server.web.models.schema_org import dataset_markup
 from server.web.models.terms import Linker
 from server.web.render import add_dataset_links, current_languages, current_linker, render
 
@@ -56,6 +59,7 @@ bp = Blueprint("resources", __name__)
 # `shapes` are documents of their own (server.web.docs).
 NAMESPACES = (
     "agency",
+    "catalog",
     "dataset",
     "designation",
     "division",
@@ -114,6 +118,10 @@ def retirements(kg: KnowledgeGraph) -> dict[str, Retirement]:
 
 
 def serialize(graph: Graph, fmt: Format, prefixes: dict[str, str]) -> bytes:
+    if fmt.jsonld_form:  # the JSON-LD forms are the endpoint's (server.sparql.jsonld)
+        ntriples = graph.serialize(format="nt", encoding="utf-8")
+        triples = list(ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES))
+        return serialize_triples(triples, fmt, prefixes)
     for prefix, namespace in prefixes.items():
         graph.bind(prefix, namespace, override=True)
     data: bytes = graph.serialize(format=fmt.rdflib_name, encoding="utf-8")
@@ -244,7 +252,8 @@ def _page(
         query=display_query(iri),
         extra={"size": kg.manifest.graphs.get(iri)} if kind == "graph" else None,
     )
-    return render("resources/page.html", links=links, page=page)
+    markup = dataset_markup(kg) if iri == kg.manifest.dataset_iri else None
+    return render("resources/page.html", links=links, page=page, schema_org=markup)
 
 
 def rdf_response(kg: KnowledgeGraph, graph: Graph, fmt: Format, links: list[Link]) -> Response:
@@ -276,6 +285,7 @@ def resource(first: str, rest: str, ext: str = "") -> BaseResponse:
     alts = alternates("/" + path)
     links: list[Link] = [(a.href, "alternate", a.media_type) for a in alts]
     if isinstance(chosen, Format):
+        chosen = with_profile(chosen, request.headers.get("Accept"))
         response = rdf_response(kg, description, chosen, links)
     else:
         response = _page(kg, iri, description, alts, links)
