@@ -17,7 +17,6 @@ from functools import lru_cache
 from typing import Any, Literal
 
 import pyoxigraph as ox
-from pyld import jsonld
 
 __all__ = ["FORMS", "PROFILE", "Form", "context", "requested_form", "write"]
 
@@ -70,6 +69,10 @@ def write(
     items: Sequence[ox.Triple] | Sequence[ox.Quad], form: Form, prefixes: Mapping[str, str]
 ) -> bytes:
     """``items`` as a JSON-LD document in ``form``, UTF-8."""
+    # Imported on first use: pyld (and lxml) take most of a query process's start-up time,
+    # and most processes never write compacted JSON-LD.
+    from pyld import jsonld
+
     doc: Any = _expanded(items)
     if form == "compacted":
         doc = jsonld.compact(doc, context(prefixes))
