@@ -21,6 +21,9 @@ PAYLOADS = [
     '<iframe srcdoc="<script>alert(1)</script>">',
 ]
 _LIVE_SCHEMES = ("javascript:", "data:", "vbscript:")
+# A data block (the schema.org JSON-LD) is never run by a browser; what is in it must not end
+# it early, which the parser shows as markup or an inline script after it.
+_DATA_BLOCKS = ("application/ld+json",)
 
 
 class _Live(HTMLParser):
@@ -32,7 +35,7 @@ class _Live(HTMLParser):
         self._in_script = False
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag == "script":
+        if tag == "script" and dict(attrs).get("type") not in _DATA_BLOCKS:
             src = dict(attrs).get("src") or ""
             if not src.startswith("/static/"):
                 self.found.append(f"<script src={src!r}>")
