@@ -102,6 +102,26 @@ def test_garbage_instead_of_a_request_is_a_bad_request(front: LiveServer) -> Non
     assert _raw(front, b"GARBAGE\r\n\r\n").startswith(b"HTTP/1.1 400")
 
 
+def test_a_chunked_body_with_a_bad_chunk_size_is_a_client_error_not_a_500(
+    front: LiveServer,
+) -> None:
+    request = (
+        b"POST /sparql HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+        b"Content-Type: application/sparql-query\r\nTransfer-Encoding: chunked\r\n\r\n"
+        b"zz\r\nASK {}\r\n0\r\n\r\n"
+    )
+    assert _raw(front, request)[:10] == b"HTTP/1.1 4"
+
+
+def test_transfer_encoding_identity_is_a_client_error_not_a_500(front: LiveServer) -> None:
+    request = (
+        b"POST /sparql HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+        b"Content-Type: application/sparql-query\r\nTransfer-Encoding: identity\r\n\r\n"
+        b"ASK {}"
+    )
+    assert _raw(front, request)[:10] == b"HTTP/1.1 4"
+
+
 def _workers(server: LiveServer) -> list[int]:
     """The HTTP worker processes: the server's children but its query broker."""
     children = subprocess.run(
