@@ -19,6 +19,10 @@ from collections import Counter, OrderedDict, deque
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from server.settings import ServerSettings
 
 __all__ = ["Admission", "AdmissionStats", "Busy"]
 
@@ -50,6 +54,17 @@ class _Ticket:
 
 class Admission:
     """Slots for ``slots`` concurrent queries, shared fairly between clients."""
+
+    @classmethod
+    def for_server(cls, settings: ServerSettings) -> Admission:
+        """The whole server's admission, as its settings bound it."""
+        return cls(
+            settings.query_processes,
+            settings.client_max_queries,
+            settings.client_max_waiting,
+            settings.queue_size,
+            settings.queue_timeout_s,
+        )
 
     def __init__(
         self,

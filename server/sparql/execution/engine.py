@@ -40,13 +40,7 @@ class QueryEngine:
 
     def __init__(self, settings: ServerSettings, lease: Lease) -> None:
         self._settings = settings
-        self._admission = Admission(
-            settings.query_processes,
-            settings.client_max_queries,
-            settings.client_max_waiting,
-            settings.queue_size,
-            settings.queue_timeout_s,
-        )
+        self._admission = Admission.for_server(settings)
         self._lock = threading.Lock()
         self._lease = lease
         self._pool = self._start_pool(lease.release_dir)

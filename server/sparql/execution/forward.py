@@ -72,13 +72,7 @@ class ForwardingEngine:
 
     def __init__(self, settings: ServerSettings, lease: Lease) -> None:
         self._settings = settings
-        self._admission = Admission(
-            settings.query_processes,
-            settings.client_max_queries,
-            settings.client_max_waiting,
-            settings.queue_size,
-            settings.queue_timeout_s,
-        )
+        self._admission = Admission.for_server(settings)
         self._kg = open_release(lease, settings)
         self._lock = threading.Lock()
         self._queries = 0
