@@ -6,9 +6,12 @@ installs only the lock, so the new package would be missing everywhere else.
 
 from __future__ import annotations
 
+import ast
 import re
 import tomllib
+from importlib.metadata import distribution, packages_distributions
 from pathlib import Path
+from typing import Any
 
 import pytest
 from packaging.requirements import Requirement
@@ -81,3 +84,48 @@ def test_every_pin_in_the_lock_carries_sha256_hashes(lock_text: str) -> None:
     bare = [name for name, (_, hashes) in entries.items() if not hashes]
     assert bare == []
     assert all(re.fullmatch(r"[0-9a-f]{64}", h) for _, hashes in entries.values() for h in hashes)
+
+
+def imported_distributions(folders: list[Path]) -> dict[str, set[str]]:
+    """Each installed distribution the code in ``folders`` imports → the files importing it."""
+    owners = packages_distributions()
+    found: dict[str, set[str]] = {}
+    for path in sorted(p for folder in folders for p in folder.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                modules = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                modules = [node.module]
+            else:
+                continue
+            for module in modules:
+                for dist in owners.get(module.partition(".")[0], []):
+                    found.setdefault(canonicalize_name(dist), set()).add(path.name)
+    return found
+
+
+def runtime_closure(pyproject: dict[str, Any]) -> set[str]:
+    """The runtime dependencies and everything they need (no extras): what a plain install has."""
+    pending = [Requirement(text) for text in pyproject["project"]["dependencies"]]
+    seen: set[str] = {canonicalize_name(pyproject["project"]["name"])}
+    while pending:
+        requirement = pending.pop()
+        name = canonicalize_name(requirement.name)
+        if name in seen or (requirement.marker and not requirement.marker.evaluate({"extra": ""})):
+            continue
+        seen.add(name)
+        pending.extend(Requirement(text) for text in distribution(name).requires or [])
+    return seen
+
+
+def test_the_running_code_imports_only_runtime_dependencies() -> None:
+    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    imported = imported_distributions([ROOT / "loader", ROOT / "server", ROOT / "deploy"])
+    outside = {d: f for d, f in imported.items() if d not in runtime_closure(pyproject)}
+    assert outside == {}, "declare them in [project] dependencies, not only in the dev extra"
+
+
+def test_the_reference_shacl_engine_is_a_test_dependency_only() -> None:
+    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    assert "pyshacl" not in runtime_closure(pyproject)
+    assert "pyshacl" in imported_distributions([ROOT / "tests"])
