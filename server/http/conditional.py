@@ -7,11 +7,13 @@ max-age=…`` unless the view set its own. ``If-None-Match`` / ``If-Modified-Sin
 that still match then get 304, by werkzeug's rule
 (:func:`werkzeug.http.is_resource_modified`): the Flask hook :func:`finish`
 applies it to each view's response, and :func:`not_modified` to responses sent
-from the result cache.
+from the result cache. :func:`tag_by_request` is the ``ETag`` of an answer fixed by
+the release and the request's query string (lookup, reconciliation, search).
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping
 from datetime import datetime
 from typing import Any, cast
@@ -19,7 +21,7 @@ from typing import Any, cast
 from flask import Response, request
 from werkzeug.http import is_resource_modified
 
-__all__ = ["finish", "mark_cacheable", "not_modified"]
+__all__ = ["finish", "mark_cacheable", "not_modified", "tag_by_request"]
 
 
 def not_modified(environ: Mapping[str, Any], etag: str, last_modified: datetime | None) -> bool:
@@ -27,6 +29,14 @@ def not_modified(environ: Mapping[str, Any], etag: str, last_modified: datetime 
     return not is_resource_modified(
         cast(Any, environ), etag=etag.strip('"'), last_modified=last_modified
     )
+
+
+def tag_by_request(response: Response, build_id: str, name: str, variant: str) -> Response:
+    """Mark ``response`` cacheable with an ``ETag`` of the release, the view's ``name``, the
+    query string as sent and the representation ``variant`` (what else it varies on)."""
+    asked = hashlib.sha256(request.query_string).hexdigest()[:16]
+    response.set_etag(f"{build_id}-{name}-{asked}-{variant}")
+    return response
 
 
 def mark_cacheable(response: Response, last_modified: datetime, max_age_s: int) -> None:

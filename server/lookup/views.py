@@ -10,6 +10,7 @@ from typing import Any
 from flask import Blueprint, Response, jsonify, request
 
 from server.errors import BadRequest
+from server.http.conditional import tag_by_request
 from server.lookup.describe import describe
 from server.lookup.match import find, is_unambiguous
 from server.lookup.table import TYPES, NameTable
@@ -84,4 +85,5 @@ def lookup_view() -> Response:
         return render("lookup/results.html", result=result, types=TYPES)
     response = jsonify(result)
     response.vary.add("Accept")
-    return response
+    # Fixed by the release and the query string: cacheable, revalidated by ETag (304).
+    return tag_by_request(response, current_services().kg.build_id, "lookup", "json")

@@ -10,12 +10,12 @@ a 400 in the one error shape; a browser gets the page with the message.
 
 from __future__ import annotations
 
-import hashlib
 from typing import Any
 
 from flask import Blueprint, Response, jsonify, request
 
 from server.errors import BadRequest, NotAcceptable
+from server.http.conditional import tag_by_request
 from server.search.errors import SearchError
 from server.search.index import Hit, SearchRequest
 from server.services import current_services
@@ -72,8 +72,7 @@ def hit_json(hit: Hit, lang: str = "") -> dict[str, Any]:
 
 def _finish(response: Response, variant: str) -> Response:
     services = current_services()
-    asked = hashlib.sha256(request.query_string).hexdigest()[:16]
-    response.set_etag(f"{services.kg.build_id}-search-{asked}-{variant}")
+    tag_by_request(response, services.kg.build_id, "search", variant)
     response.cache_control.public = True
     response.cache_control.max_age = services.settings.cache_max_age_s
     response.vary.add("Accept")

@@ -6,11 +6,14 @@ extension (``extend=``), each as a GET parameter or a form field of a POST; and
 from __future__ import annotations
 
 import bisect
+import hashlib
+from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint, Response, jsonify, request
 
 from server.errors import BadRequest, ContentTooLarge
+from server.http.conditional import tag_by_request
 from server.lookup.describe import describe, type_ref
 from server.lookup.fold import fold
 from server.lookup.match import Candidate
@@ -21,6 +24,7 @@ from server.lookup.reconcile.queries import describe_line, parse_batch, reconcil
 from server.lookup.table import TYPES, NameTable
 from server.lookup.views import name_table
 from server.services import current_services
+from server.sparql.cache import CachedResponse
 from server.web.render import render
 
 __all__ = ["MAX_FIELD_BYTES", "bp"]
@@ -45,19 +49,48 @@ def _field(name: str) -> str | None:
 
 
 def _json(doc: dict[str, Any], vary_host: bool = False) -> Response:
-    response = jsonify(doc)
+    return _cacheable(jsonify(doc), vary_host)
+
+
+def _cacheable(response: Response, vary_host: bool = False) -> Response:
+    """A GET answer is fixed by the release and the URL: an ``ETag`` makes it cacheable
+    (server.http.conditional adds the rest and the 304)."""
+    variant = "json"
     if vary_host:
         response.vary.add("Host")
+        variant += "-" + hashlib.sha256(request.host.encode()).hexdigest()[:8]
+    if request.method != "POST":
+        tag_by_request(response, current_services().kg.build_id, str(request.endpoint), variant)
     return response
+
+
+def _batch(kind: str, raw: str, answer: Callable[[], dict[str, Any]]) -> Response:
+    """The answer to a batch (``queries`` or ``extend``), kept in the result cache by release
+    and batch: OpenRefine sends the same batches again (re-running a column, the next
+    extension), and a POST's key is in its body, where no HTTP cache looks."""
+    services = current_services()
+    key = ("reconcile", services.kg.build_id, kind, hashlib.sha256(raw.encode()).digest())
+    kept = services.cache.get(key) if services.cache.enabled else None
+    if kept is None:
+        body = jsonify(answer()).get_data()
+        kept = CachedResponse("200 OK", [], body, etag="", compressible=True)
+        services.cache.put(key, kept)
+    response = Response(kept.body, mimetype="application/json")
+    if request.method == "POST":
+        response.headers["Cache-Control"] = "no-store"
+        return response
+    return _cacheable(response)
 
 
 @bp.route("/reconcile", methods=["GET", "POST"])
 def service() -> Response:
     queries, extension = _field("queries"), _field("extend")
     if queries is not None:
-        return _json(reconcile_batch(name_table(), parse_batch(queries)))
+        batch = parse_batch(queries)
+        return _batch("queries", queries, lambda: reconcile_batch(name_table(), batch))
     if extension is not None:
-        return _json(extend(name_table(), *parse_extend(extension)))
+        ids, pids = parse_extend(extension)
+        return _batch("extend", extension, lambda: extend(name_table(), ids, pids))
     services = current_services()
     doc = manifest(_root(), services.base_iri, services.kg.manifest.dataset_version)
     return _json(doc, vary_host=not services.settings.public_url)

@@ -73,3 +73,34 @@ def test_unknown_type_is_400(client: FlaskClient) -> None:
 
 def test_limit_out_of_range_is_400(client: FlaskClient) -> None:
     assert client.get("/lookup?q=3&limit=0").status_code == 400
+
+
+def test_json_answer_carries_validators_and_cache_headers(client: FlaskClient) -> None:
+    response = client.get("/lookup", query_string={"q": "西城区"})
+    assert response.headers["ETag"]
+    assert response.headers["Last-Modified"]
+    assert response.cache_control.public
+    assert response.cache_control.max_age == 300
+    assert "Accept" in response.vary
+
+
+def test_json_answer_revalidates_to_304(client: FlaskClient) -> None:
+    first = client.get("/lookup", query_string={"q": "西城区"})
+    again = client.get(
+        "/lookup", query_string={"q": "西城区"}, headers={"If-None-Match": first.headers["ETag"]}
+    )
+    assert again.status_code == 304
+    assert again.get_data() == b""
+
+
+def test_each_query_has_its_own_validator(client: FlaskClient) -> None:
+    xicheng = client.get("/lookup", query_string={"q": "西城区"}).headers["ETag"]
+    gulou = client.get("/lookup", query_string={"q": "鼓楼区"}, headers={"If-None-Match": xicheng})
+    assert gulou.status_code == 200
+    assert gulou.headers["ETag"] != xicheng
+
+
+def test_json_and_html_have_different_validators(client: FlaskClient) -> None:
+    json_tag = client.get("/lookup?q=西城区&format=json").headers["ETag"]
+    html = client.get("/lookup?q=西城区", headers={"Accept": "text/html"})
+    assert html.headers["ETag"] != json_tag

@@ -9,8 +9,11 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from flask import Flask
 from flask.testing import FlaskClient
 from jsonschema import ValidationError
+
+from server.services import EXTENSION_KEY
 
 Validate = Callable[[str, Any], None]
 Reconcile = Callable[..., dict[str, Any]]
@@ -202,3 +205,72 @@ def test_preview_shows_parents_and_successor(client: FlaskClient) -> None:
 
 def test_preview_of_unknown_id_is_400(client: FlaskClient) -> None:
     assert client.get("/reconcile/preview?id=division/999999").status_code == 400
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/reconcile",
+        "/reconcile?queries=" + json.dumps({"q0": {"query": "西城区"}}),
+        "/reconcile?extend="
+        + json.dumps({"ids": ["division/110102"], "properties": [{"id": "code"}]}),
+        "/reconcile/suggest/entity?prefix=西城",
+        "/reconcile/properties?type=division",
+    ],
+)
+def test_get_answer_is_cacheable_and_revalidates_to_304(client: FlaskClient, url: str) -> None:
+    first = client.get(url)
+    assert first.status_code == 200
+    assert first.headers["Last-Modified"]
+    assert first.cache_control.public
+    again = client.get(url, headers={"If-None-Match": first.headers["ETag"]})
+    assert again.status_code == 304
+
+
+def test_each_get_batch_has_its_own_validator(client: FlaskClient) -> None:
+    one = client.get("/reconcile", query_string={"queries": '{"q0": {"query": "西城区"}}'})
+    other = client.get(
+        "/reconcile",
+        query_string={"queries": '{"q0": {"query": "鼓楼区"}}'},
+        headers={"If-None-Match": one.headers["ETag"]},
+    )
+    assert other.status_code == 200
+
+
+def test_manifest_validator_follows_the_host_it_names(client: FlaskClient) -> None:
+    here = client.get("/reconcile", base_url="http://a.example").headers["ETag"]
+    there = client.get("/reconcile", base_url="http://b.example", headers={"If-None-Match": here})
+    assert there.status_code == 200
+    assert "Host" in there.vary
+
+
+def test_posted_batch_is_not_for_http_caches(client: FlaskClient) -> None:
+    response = client.post("/reconcile", data={"queries": '{"q0": {"query": "西城区"}}'})
+    assert response.status_code == 200
+    assert response.headers["Cache-Control"] == "no-store"
+    assert "ETag" not in response.headers
+
+
+def test_posted_batch_sent_again_comes_from_the_result_cache(
+    app: Flask, client: FlaskClient
+) -> None:
+    cache = app.extensions[EXTENSION_KEY].cache
+    form = {"queries": '{"q0": {"query": "北京市西城区", "type": "division"}}'}
+    first = client.post("/reconcile", data=form)
+    hits = cache.hits
+    again = client.post("/reconcile", data=form)
+    assert cache.hits == hits + 1
+    assert again.get_json() == first.get_json()
+    assert again.get_json()["q0"]["result"][0]["id"] == "division/110102"
+
+
+def test_posted_extension_sent_again_comes_from_the_result_cache(
+    app: Flask, client: FlaskClient
+) -> None:
+    cache = app.extensions[EXTENSION_KEY].cache
+    form = {"extend": json.dumps({"ids": ["division/320102"], "properties": [{"id": "code"}]})}
+    first = client.post("/reconcile", data=form)
+    hits = cache.hits
+    again = client.post("/reconcile", data=form)
+    assert cache.hits == hits + 1
+    assert again.get_data() == first.get_data()
