@@ -1,114 +1,71 @@
-"""Lookup and reconciliation latency on the real data and on synthetic data at N x.
+"""Lookup and reconciliation latency over HTTP, on the real data and on synthetic data at
+N x, side by side in one run with what a user has without them: SPARQL ``REGEX``.
 
-Usage: python benchmarks/lookup_benchmark.py [--scale 1000] [--names 100] [--rounds 20]
+    flock /work/heavy.lock .venv/bin/python benchmarks/lookup_benchmark.py \\
+        [--synthetic OUT | --scale 1000] [--names 100] [--json FILE]
 
-For each data set it builds the name table with the build's own stage
-(loader.lookup_table over a pyoxigraph store of the data's graphs), loads it as
-the server does (server.lookup.table.NameTable), and times, for a sample of
-``--names`` names (bare names, names with their parents, English, pinyin, and
-one-character typos):
+For each release (benchmarks/bench_http.py: the real data built here; the synthetic
+one given by ``--synthetic`` or generated and built at ``--scale``), our server runs as
+``cgkg serve`` runs it (granian, two workers, the query broker; no rate limit, no
+access log), and one keep-alive HTTP client (``http.client``) sends, one at a time:
 
-* lookup: one name at a time (match + the JSON description), p50 and p99;
-* reconciliation: the whole sample as one batch of queries, p50 and p99 per batch
-  over ``--rounds`` rounds (and, on the real data, the same batch POSTed to
-  /reconcile of the app, JSON in and out);
-* the peer, side by side in the same run: the same names looked up the way the
-  data can be queried without this service, one SPARQL query per name with
-  REGEX over the labels (pyoxigraph, in memory, the value bound with
-  substitutions); and, for the typo step, rapidfuzz against a pure-Python
-  Levenshtein distance over the same name forms.
+* ``lookup``: ``GET /lookup?q=NAME`` for each of ``--names`` names (bare county
+  names, names after their parents, English, pinyin, and one-character typos, drawn
+  from the release's own name table with ``--seed``), ``--rounds`` rounds;
+* ``reconcile_batch``: the same names as one batch of queries (type ``division``),
+  POSTed as OpenRefine does (form field ``queries``). Each round's batch has its own
+  keys, so it is matched anew and not answered from the result cache;
+  ``reconcile_batch_again`` is one batch sent again (the result cache answers);
+* ``peer_regex``: per name, the query a user writes today, ``FILTER(REGEX(STR(?label),
+  NAME, "i"))`` over the divisions' labels, POSTed to the same server's ``/sparql``
+  (each with its own comment line, so the result cache never answers).
 
-The synthetic data comes from ``cgkg generate`` (loader.synthetic). The graphs
-are mapped by the build's own mapping, 1,000 zones at a time, into an in-memory
-store; SHACL is skipped (the data is generated valid, and it is not what is
-measured). On the real data the name table made this way is checked to be the
-build's, byte for byte. Prints a JSON document of the figures.
+Ratios are p50 over p50 within the run: lookup against one REGEX query, the batch
+against one REGEX query per name. Every measure stops starting new rounds after
+``--budget-s`` seconds. Figures go to docs/benchmarks.md.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import platform
 import random
-import resource
-import statistics
 import sys
 import tempfile
-import time
-from collections.abc import Callable
-from dataclasses import replace
-from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
 
-ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # bench_http is a sibling module
+from bench_http import (  # type: ignore[import-not-found, unused-ignore]
+    Client,
+    Release,
+    machine,
+    percentiles,
+    real_release,
+    served,
+    synthetic_release,
+    timed,
+)
+
+ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from loader.crosscheck import crosscheck  # noqa: E402
-from loader.lookup_table import division_rows, lookup_table  # noqa: E402
-from loader.mapping import map_sources  # noqa: E402
-from loader.settings import BuildSettings  # noqa: E402
-from loader.sources import Sources, read_sources  # noqa: E402
-from loader.synthetic import SYNTHETIC_BASE_IRI, write_synthetic  # noqa: E402
-from loader.terms import graph_quads  # noqa: E402
-from server.lookup.describe import describe  # noqa: E402
-from server.lookup.match import find, is_unambiguous  # noqa: E402
-from server.lookup.reconcile.queries import reconcile_batch  # noqa: E402
 from server.lookup.table import NameTable  # noqa: E402
 
-PEER_QUERY = """
-PREFIX cgkg: <https://w3id.org/cgkg/ontology#>
+PEER_QUERY = """PREFIX cgkg: <https://w3id.org/cgkg/ontology#>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-SELECT ?d ?pattern WHERE {
-  ?d a cgkg:AdministrativeDivision ; skos:prefLabel|skos:altLabel ?label .
-  FILTER(REGEX(STR(?label), ?pattern, "i"))
-}
+SELECT DISTINCT ?division ?label WHERE {{
+  ?division a cgkg:AdministrativeDivision ; skos:prefLabel|skos:altLabel ?label .
+  FILTER(REGEX(STR(?label), {pattern}, "i"))
+}}
+# {salt}
 """
-
-
-def store_of(data_dir: Path, base_iri: str, chunk: int = 1000) -> tuple[ox.Store, float]:
-    """The data's graphs in an in-memory store, mapped by the build's own mapping a chunk of
-    zones at a time (the rdflib graphs of all 40,000 zones at once would need gigabytes);
-    no SHACL. Returns the store and the seconds it took."""
-    start = time.perf_counter()
-    sources = crosscheck(read_sources(data_dir))
-    by_code = {d.code: d for d in sources.divisions}
-    store = ox.Store()
-    for first in range(0, len(sources.zones), chunk):
-        part = _part(sources, sources.zones[first : first + chunk], by_code)
-        named = map_sources(part, base_iri)
-        for name, graph in sorted(named.graphs.items()):
-            store.bulk_extend(graph_quads(graph, str(named.iris.graph(name))))
-    return store, time.perf_counter() - start
-
-
-def _part(sources: Sources, zones: list[Any], by_code: dict[str, Any]) -> Sources:
-    """``sources`` cut down to ``zones``, their divisions and everything above them."""
-    codes = {z.code for z in zones}
-    changes = [c for c in sources.changes if c.code in codes]
-    needed: set[str] = set()
-    for code in codes | {c.successor for c in changes if c.successor}:
-        while code and code not in needed:
-            needed.add(code)
-            code = by_code[code].parent_code
-    return replace(
-        sources,
-        zones=zones,
-        assignments=[a for a in sources.assignments if a.code in codes],
-        initiatives=[i for i in sources.initiatives if i.code in codes],
-        divisions=[d for d in sources.divisions if d.code in needed],
-        zone_units=[u for u in sources.zone_units if u.code in codes],
-        changes=changes,
-    )
-
-
-def build_table(store: ox.Store, base_iri: str) -> tuple[bytes, float]:
-    start = time.perf_counter()
-    data = lookup_table(store, base_iri, division_rows(store))
-    return data, time.perf_counter() - start
+"""What a user sends today. It goes over HTTP as text, so the name is written in as a
+literal serialized by pyoxigraph (quotes and backslashes escaped); the comment line
+makes each request new to the result cache."""
+JSON = "application/json"
 
 
 def sample_names(table: NameTable, count: int, seed: int) -> list[str]:
@@ -116,7 +73,7 @@ def sample_names(table: NameTable, count: int, seed: int) -> list[str]:
     rng = random.Random(seed)  # noqa: S311 - a reproducible sample, not a secret
     counties = [e for e in table.by_code.values() if e.record["level"] == "county"]
     rng.shuffle(counties)
-    # The real data has 41 counties: a batch of 100 writes each of them in several ways.
+    # The real data has 41 counties: a batch of 100 writes some of them in several ways.
     picked = [counties[i % len(counties)] for i in range(count)]
     names = []
     for index, entry in enumerate(picked):
@@ -137,161 +94,135 @@ def sample_names(table: NameTable, count: int, seed: int) -> list[str]:
     return names
 
 
-def percentiles(seconds: list[float]) -> dict[str, float]:
-    ordered = sorted(seconds)
-    p99 = ordered[min(len(ordered) - 1, round(0.99 * (len(ordered) - 1)))]
-    return {"p50_ms": statistics.median(ordered) * 1000, "p99_ms": p99 * 1000}
+def name_table(release: Release) -> NameTable:
+    data = json.loads((release.current / "lookup.json").read_text("utf-8"))
+    return NameTable.from_json(data)
 
 
-def timed(calls: list[Callable[[], object]], rounds: int) -> list[float]:
-    seconds = []
-    for _ in range(rounds):
-        for call in calls:
-            start = time.perf_counter()
-            call()
-            seconds.append(time.perf_counter() - start)
-    return seconds
+def _ok(answer: tuple[int, bytes]) -> dict[str, Any]:
+    status, body = answer
+    if status != 200:
+        raise RuntimeError(f"answered {status}: {body[:300]!r}")
+    parsed: dict[str, Any] = json.loads(body)
+    return parsed
 
 
-def levenshtein(a: str, b: str) -> int:
-    previous = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        current = [i]
-        for j, cb in enumerate(b, 1):
-            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
-        previous = current
-    return previous[-1]
+def _batch(names: list[str], salt: str) -> dict[str, str]:
+    queries = {f"{salt}q{i}": {"query": n, "type": "division"} for i, n in enumerate(names)}
+    return {"queries": json.dumps(queries, ensure_ascii=False)}
 
 
-def typo_engines(table: NameTable, typos: list[str]) -> dict[str, Any]:
-    from rapidfuzz import fuzz, process
+def _peer(client: Client, name: str, salt: str) -> int:
+    query = PEER_QUERY.format(pattern=str(ox.Literal(name)), salt=salt)
+    return len(client.sparql(query)["results"]["bindings"])
 
-    from server.lookup.fold import fold
 
-    keys = [fold(t) for t in typos[:5]]
-    fast = timed(
-        [
-            lambda k=k: process.extract(
-                k, table.form_list, scorer=fuzz.ratio, score_cutoff=60, limit=50
-            )
-            for k in keys
-        ],
-        1,
+def _lookups(client: Client, names: list[str], args: argparse.Namespace) -> dict[str, Any]:
+    found = [_ok(client.get("/lookup", {"q": n}, JSON))["count"] for n in names]
+    seconds = timed(
+        [lambda n=n: _ok(client.get("/lookup", {"q": n}, JSON)) for n in names],
+        args.rounds,
+        args.budget_s,
     )
-    slow = timed(
-        [lambda k=k: min(table.form_list, key=lambda f: levenshtein(k, f)) for k in keys], 1
+    return {**percentiles(seconds), "names_with_candidates": sum(1 for c in found if c)}
+
+
+def _batches(client: Client, names: list[str], args: argparse.Namespace) -> dict[str, Any]:
+    rounds = iter(range(10**6))
+    first = _ok(client.post("/reconcile", _batch(names, "check"), JSON))
+    seconds = timed(
+        [lambda: _ok(client.post("/reconcile", _batch(names, f"r{next(rounds)}"), JSON))],
+        args.rounds,
+        args.budget_s,
     )
+    again = _batch(names, "again")
+    _ok(client.post("/reconcile", again, JSON))
+    repeat = timed([lambda: _ok(client.post("/reconcile", again, JSON))], 5, args.budget_s)
     return {
-        "forms": len(table.form_list),
-        "rapidfuzz_ms": statistics.median(fast) * 1000,
-        "pure_python_levenshtein_ms": statistics.median(slow) * 1000,
-        "ratio": statistics.median(slow) / statistics.median(fast),
+        "reconcile_batch": percentiles(seconds),
+        "reconcile_batch_again": percentiles(repeat),
+        "batch_queries_with_candidates": sum(1 for q in first.values() if q["result"]),
+        "batch_queries_matched": sum(
+            1 for q in first.values() if q["result"] and q["result"][0]["match"]
+        ),
     }
 
 
-def measure(
-    label: str, store: ox.Store, base_iri: str, args: argparse.Namespace, prepare_s: float
-) -> dict[str, Any]:
-    data, stage_s = build_table(store, base_iri)
-    start = time.perf_counter()
-    table = NameTable.from_json(json.loads(data))
-    load_s = time.perf_counter() - start
-    names = sample_names(table, args.names, args.seed)
+def _peers(client: Client, names: list[str], args: argparse.Namespace) -> dict[str, Any]:
+    picked = names[: args.peer_names]
+    salts = iter(range(10**6))
+    found: dict[str, int] = {}
 
-    def look(name: str) -> object:
-        found = find(table, name)
-        sure = is_unambiguous(found)
-        return [describe(table, c, sure) for c in found[:10]]
+    def one(name: str) -> None:
+        found[name] = _peer(client, name, f"p{next(salts)}")
 
-    lookup = timed([lambda n=n: look(n) for n in names], 3)
-    batch = {f"q{i}": {"query": n, "type": "division"} for i, n in enumerate(names)}
-    reconcile = timed([lambda: reconcile_batch(table, batch)], args.rounds)
-    peer = timed(
-        [
-            lambda n=n: list(
-                store.query(
-                    PEER_QUERY,
-                    substitutions={ox.Variable("pattern"): ox.Literal(n)},
-                    use_default_graph_as_union=True,
-                )
-            )
-            for n in names
-        ],
-        3,
-    )
-    top_right = sum(1 for n in names if find(table, n))
+    seconds = timed([lambda n=n: one(n) for n in picked], args.peer_rounds, args.budget_s)
     return {
-        "data": label,
+        **percentiles(seconds),
+        "names": len(picked),
+        "names_found": sum(map(bool, found.values())),
+    }
+
+
+def measure(release: Release, work: Path, args: argparse.Namespace) -> dict[str, Any]:
+    table = name_table(release)
+    names = sample_names(table, args.names, args.seed)
+    manifest = release.manifest()
+    figures: dict[str, Any] = {
+        "data": release.label,
+        "build_id": manifest["build_id"],
+        "triples": manifest["triples"],
         "divisions": len(table.by_code),
         "entries": len(table.entries),
         "name_forms": len(table.forms),
-        "graph_to_store_s": prepare_s,
-        "lookup_stage_s": stage_s,
-        "lookup_json_mib": len(data) / 2**20,
-        "table_load_s": load_s,
+        "lookup_json_mib": (release.current / "lookup.json").stat().st_size / 2**20,
         "names": len(names),
-        "names_with_candidates": top_right,
-        "lookup": percentiles(lookup),
-        "reconcile_batch": percentiles(reconcile),
-        "peer_sparql_regex_per_name": percentiles(peer),
-        "lookup_vs_peer_p50": statistics.median(peer) / statistics.median(lookup),
-        "batch_vs_peer_100_queries_p50": statistics.median(peer)
-        * len(names)
-        / statistics.median(reconcile),
-        "typo_engines": typo_engines(table, names[4::5]),
     }
-
-
-def http_batch(release_out: Path, names_table: NameTable, args: argparse.Namespace) -> Any:
-    from server import create_app
-    from server.settings import ServerSettings
-
-    app = create_app(
-        ServerSettings(out_dir=release_out, rate_limit_per_s=0, query_processes=1, access_log=False)
+    with served(release, work) as port:
+        client = Client(port)
+        figures["lookup"] = _lookups(client, names, args)
+        figures.update(_batches(client, names, args))
+        figures["peer_regex_per_name"] = _peers(client, names, args)
+        client.close()
+    peer = figures["peer_regex_per_name"]["p50_ms"]
+    figures["peer_over_lookup_p50"] = peer / figures["lookup"]["p50_ms"]
+    figures["peer_100_names_over_batch_p50"] = (
+        peer * len(names) / figures["reconcile_batch"]["p50_ms"]
     )
-    client = app.test_client()
-    names = sample_names(names_table, args.names, args.seed)
-    queries = json.dumps({f"q{i}": {"query": n, "type": "division"} for i, n in enumerate(names)})
-    body = {"queries": queries}
-    seconds = timed([lambda: client.post("/reconcile", data=body)], args.rounds)
-    lookups = timed([lambda n=n: client.get("/lookup", query_string={"q": n}) for n in names], 3)
-    app.extensions["cgkg"].close()
-    return {"reconcile_batch_http": percentiles(seconds), "lookup_http": percentiles(lookups)}
+    return figures
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
+    parser.add_argument("--synthetic", type=Path, help="a built --out folder of synthetic data")
+    parser.add_argument("--scale", type=int, default=1000, help="else generate and build this")
+    parser.add_argument("--no-synthetic", action="store_true", help="the real data only")
+    parser.add_argument("--names", type=int, default=100)
+    parser.add_argument("--rounds", type=int, default=20)
+    parser.add_argument("--peer-names", type=int, default=100)
+    parser.add_argument("--peer-rounds", type=int, default=3)
+    parser.add_argument("--budget-s", type=float, default=60.0, help="per measure")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--json", type=Path)
+    return parser.parse_args()
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--scale", type=int, default=1000)
-    parser.add_argument("--names", type=int, default=100)
-    parser.add_argument("--rounds", type=int, default=20)
-    parser.add_argument("--seed", type=int, default=1)
-    args = parser.parse_args()
-    from loader.pipeline import build
-
-    results: dict[str, Any] = {
-        "machine": f"{platform.machine()}, {platform.processor() or 'cpu'}",
-        "python": platform.python_version(),
-        "versions": {p: version(p) for p in ("pyoxigraph", "rapidfuzz", "flask")},
-    }
-    with tempfile.TemporaryDirectory() as tmp:
-        out = Path(tmp) / "real"
-        build(BuildSettings(out_dir=out))
-        real_base = "https://w3id.org/cgkg/"
-        store, prepare = store_of(ROOT / "data", real_base)
-        results["real"] = measure("real", store, real_base, args, prepare)
-        # The chunked mapping is faithful: it gives the build's own name table, byte for byte.
-        built = (out / "current/lookup.json").read_bytes()
-        results["real"]["same_table_as_the_build"] = build_table(store, real_base)[0] == built
-        table = NameTable.from_json(json.loads((out / "current/lookup.json").read_text("utf-8")))
-        results["real"].update(http_batch(out, table, args))
-        data_dir = Path(tmp) / f"synthetic-{args.scale}"
-        write_synthetic(data_dir, args.scale, args.seed)
-        store, prepare = store_of(data_dir, SYNTHETIC_BASE_IRI)
-        results[f"synthetic_{args.scale}x"] = measure(
-            f"synthetic {args.scale}x", store, SYNTHETIC_BASE_IRI, args, prepare
-        )
-    results["peak_rss_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps(results, indent=1, ensure_ascii=False))
+    args = parse_args()
+    results: dict[str, Any] = {"machine": machine()}
+    with tempfile.TemporaryDirectory(prefix="cgkg-lookup-bench-") as tmp:
+        work = Path(tmp)
+        releases = [real_release(work)]
+        if not args.no_synthetic:
+            releases.append(synthetic_release(args.synthetic, args.scale, work))
+        for release in releases:
+            results[release.label] = measure(release, work, args)
+            print(json.dumps(results[release.label], ensure_ascii=False), flush=True)
+    results["loadavg_after"] = machine()["loadavg"]
+    text = json.dumps(results, indent=1, ensure_ascii=False)
+    print(text)
+    if args.json:
+        args.json.write_text(text + "\n", encoding="utf-8")
 
 
 if __name__ == "__main__":

@@ -1,177 +1,184 @@
-"""Full-text search latency (p50, p99) on the real data and on synthetic data at N times,
-side by side with what a user has without it: a SPARQL ``CONTAINS`` scan.
+"""Full-text search latency over HTTP (p50, p99) on the real data and on synthetic data
+at N x, side by side in one run with what a user has without it: SPARQL ``REGEX``.
 
-Usage: python benchmarks/search_benchmark.py [--scale 1000] [--runs 50] [--peer-runs 5]
+    flock /work/heavy.lock .venv/bin/python benchmarks/search_benchmark.py \\
+        [--synthetic OUT | --scale 1000] [--json FILE]
 
-The real data is built with ``cgkg build`` (the search stage included). The synthetic
-data is ``cgkg generate --scale N`` (``loader/synthetic.py``), mapped to RDF and loaded
-into a fresh store as the build does, then indexed by the build's own stage
-(``loader.search_index.write_search_index``), timed; SHACL, which takes long at that
-size and has nothing to do with search, is left out. Per query text, on each data set:
+For each release (benchmarks/bench_http.py), first the build's search stage again
+(``loader.search_index.write_search_index`` over the release's store, opened read-only,
+into a scratch folder): its seconds and the index's size on disk. Then our server runs as
+``cgkg serve`` runs it (granian, two workers, the query broker; no rate limit, no access
+log) and one keep-alive HTTP client (``http.client``) sends, for each query text, one at a
+time:
 
-- ``index``: ``SearchIndex.search`` (what ``GET /search`` runs), top 20;
-- ``sparql``: a SELECT of every zone with ``search:score``, a fresh query process's
-  functions each run (no remembered matches);
-- ``contains``: the peer, ``FILTER(CONTAINS(?text, …))`` over the zones' task texts and
-  every label, as a user writes it today.
+* ``search``: ``GET /search?q=TEXT&limit=20`` (JSON);
+* ``sparql_search``: ``search:score`` in a SELECT of the 20 best zones, POSTed to
+  ``/sparql``;
+* ``peer_regex``: what a user writes today, ``FILTER(REGEX(?text, TEXT, "i"))`` over the
+  zones' task texts, their translations and every label and definition, ``LIMIT 20``
+  (the peer may stop at the 20th match; search ranks every match), POSTed to ``/sparql``.
 
-On the real data also ``http``: ``GET /search`` through the Flask app, JSON encoding
-included. Prints one line per query and measure, and the peer's time as a ratio.
+SPARQL requests carry a comment line of their own, so the result cache never answers.
+The ratio is the peer's p50 over search's p50 within the run. Every measure stops
+starting new rounds after ``--budget-s`` seconds. Figures go to docs/benchmarks.md.
 """
 
 from __future__ import annotations
 
 import argparse
-import statistics
+import json
+import sys
 import tempfile
 import time
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 import pyoxigraph as ox
 
-from loader import graphs as g
-from loader.crosscheck import crosscheck
-from loader.mapping import map_sources
-from loader.pipeline import build
-from loader.search_index import write_search_index
-from loader.settings import BuildSettings
-from loader.sources import read_sources
-from loader.store import create_store
-from loader.synthetic import SYNTHETIC_BASE_IRI, write_synthetic
-from loader.terms import graph_quads
-from server.search.functions import SearchFunctions
-from server.search.index import SearchIndex
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # bench_http is a sibling module
+from bench_http import (  # type: ignore[import-not-found, unused-ignore]
+    Client,
+    Release,
+    machine,
+    percentiles,
+    real_release,
+    served,
+    synthetic_release,
+    timed,
+)
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from loader.search_index import write_search_index  # noqa: E402
 
 TEXTS = ["协商", "法治", "三社联动", "社区公共服务综合信息平台", "社区", "consultation"]
-SPARQL_SEARCH = """
-PREFIX cgkg: <https://w3id.org/cgkg/ontology#>
+SPARQL_SEARCH = """PREFIX cgkg: <https://w3id.org/cgkg/ontology#>
 PREFIX search: <https://w3id.org/cgkg/search#>
-SELECT ?zone ?score ?q WHERE {
+SELECT ?zone ?score WHERE {{
+  VALUES ?q {{ {text} }}
   ?zone a cgkg:ExperimentalZone .
   BIND(search:score(?zone, ?q) AS ?score)
   FILTER(BOUND(?score))
-} ORDER BY DESC(?score) LIMIT 20
+}} ORDER BY DESC(?score) LIMIT 20
+# {salt}
 """
-SPARQL_CONTAINS = """
-PREFIX cgkg: <https://w3id.org/cgkg/ontology#>
+PEER_REGEX = """PREFIX cgkg: <https://w3id.org/cgkg/ontology#>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-SELECT DISTINCT ?resource ?q WHERE {
-  { ?resource cgkg:task/(cgkg:taskText|cgkg:unofficialTranslation) ?text }
-  UNION { ?resource skos:prefLabel|skos:altLabel|skos:definition ?text }
-  FILTER(CONTAINS(LCASE(?text), LCASE(?q)))
-} LIMIT 20
+SELECT DISTINCT ?resource WHERE {{
+  {{ ?resource cgkg:task/(cgkg:taskText|cgkg:unofficialTranslation) ?text }}
+  UNION {{ ?resource skos:prefLabel|skos:altLabel|skos:definition ?text }}
+  FILTER(REGEX(?text, {text}, "i"))
+}} LIMIT 20
+# {salt}
 """
+"""Both go over HTTP as text: the query text is written in as a literal serialized by
+pyoxigraph (quotes and backslashes escaped); the comment makes each request new."""
 
 
-def percentiles(call: Callable[[], object], runs: int) -> tuple[float, float]:
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        call()
-        times.append((time.perf_counter() - start) * 1000)
-    times.sort()
-    return statistics.median(times), times[min(len(times) - 1, round(len(times) * 0.99) - 1)]
-
-
-def synthetic_release(folder: Path, scale: int) -> tuple[ox.Store, dict[str, Any], float, int]:
-    data = folder / "data"
-    write_synthetic(data, scale, 1)
-    named = map_sources(crosscheck(read_sources(data)), SYNTHETIC_BASE_IRI)
-    quads = [
-        q
-        for name, graph in sorted(named.graphs.items())
-        if name != g.ONTOLOGY
-        for q in graph_quads(graph, str(named.iris.graph(name)))
-    ]
-    store = create_store(folder / "store", quads)
-    store.flush()
+def index_stage(release: Release, work: Path) -> dict[str, Any]:
+    """The search stage run again over the release's store; seconds and size."""
+    store = ox.Store.read_only(str(release.current / "store"))
+    scratch = work / f"reindex-{release.label.replace(' ', '-')}"
+    scratch.mkdir()
     start = time.perf_counter()
-    entry = write_search_index(folder, store)
-    return store, entry, time.perf_counter() - start, len(quads)
+    entry = write_search_index(scratch, store)
+    seconds = time.perf_counter() - start
+    del store
+    built = release.current / "search"
+    return {
+        "stage_s": seconds,
+        "stage_s_in_the_build": release.build.get("search"),
+        "documents": entry["documents"],
+        "resources": entry["resources"],
+        "index_mib": sum(f.stat().st_size for f in built.rglob("*") if f.is_file()) / 2**20,
+    }
 
 
-def _sparql(store: ox.Store, index: SearchIndex, subs: dict[ox.Variable, ox.Literal]) -> object:
-    functions = SearchFunctions(lambda: index).table()  # a fresh process: nothing remembered
-    return list(
-        store.query(  # type: ignore[call-overload]
-            SPARQL_SEARCH,
-            use_default_graph_as_union=True,
-            substitutions=subs,
-            custom_functions=functions,
+def _search(client: Client, text: str) -> int:
+    status, body = client.get("/search", {"q": text, "limit": "20"}, "application/json")
+    if status != 200:
+        raise RuntimeError(f"/search answered {status}: {body[:300]!r}")
+    return len(json.loads(body)["results"])
+
+
+def _sparql(client: Client, template: str, text: str, salt: str) -> int:
+    query = template.format(text=str(ox.Literal(text)), salt=salt)
+    return len(client.sparql(query)["results"]["bindings"])
+
+
+def per_text(client: Client, text: str, args: argparse.Namespace) -> dict[str, Any]:
+    salts = iter(range(10**6))
+    rows = {
+        "search": _search(client, text),
+        "sparql_search": _sparql(client, SPARQL_SEARCH, text, "check"),
+        "peer_regex": _sparql(client, PEER_REGEX, text, "check"),
+    }
+    figures: dict[str, Any] = {"text": text, "rows": rows}
+    figures["search"] = percentiles(
+        timed([lambda: _search(client, text)], args.runs, args.budget_s)
+    )
+    figures["sparql_search"] = percentiles(
+        timed(
+            [lambda: _sparql(client, SPARQL_SEARCH, text, f"s{next(salts)}")],
+            args.runs,
+            args.budget_s,
         )
     )
-
-
-def _contains(store: ox.Store, subs: dict[ox.Variable, ox.Literal]) -> object:
-    return list(
-        store.query(  # type: ignore[call-overload]
-            SPARQL_CONTAINS, use_default_graph_as_union=True, substitutions=subs
+    figures["peer_regex"] = percentiles(
+        timed(
+            [lambda: _sparql(client, PEER_REGEX, text, f"p{next(salts)}")],
+            args.peer_runs,
+            args.budget_s,
         )
     )
+    figures["peer_over_search_p50"] = figures["peer_regex"]["p50_ms"] / figures["search"]["p50_ms"]
+    return figures
 
 
-def measure(name: str, store: ox.Store, index: SearchIndex, args: argparse.Namespace) -> None:
-    for text in TEXTS:
-        request = index.request(text, limit=20)
-        subs = {ox.Variable("q"): ox.Literal(text)}
-        found = len(index.search(request))
-        ix = percentiles(lambda request=request: index.search(request), args.runs)
-        sp = percentiles(lambda subs=subs: _sparql(store, index, subs), max(1, args.runs // 5))
-        peer = percentiles(lambda subs=subs: _contains(store, subs), args.peer_runs)
-        print(
-            f"{name:10} {text:14} hits {found:3}  index p50 {ix[0]:8.2f} p99 {ix[1]:8.2f} ms"
-            f"  sparql p50 {sp[0]:8.2f} p99 {sp[1]:8.2f} ms"
-            f"  contains p50 {peer[0]:9.2f} p99 {peer[1]:9.2f} ms"
-            f"  contains/index {peer[0] / ix[0]:8.0f}x"
-        )
+def measure(release: Release, work: Path, args: argparse.Namespace) -> dict[str, Any]:
+    manifest = release.manifest()
+    figures: dict[str, Any] = {
+        "data": release.label,
+        "build_id": manifest["build_id"],
+        "triples": manifest["triples"],
+        "index": index_stage(release, work),
+    }
+    with served(release, work) as port:
+        client = Client(port)
+        figures["texts"] = [per_text(client, text, args) for text in TEXTS]
+        client.close()
+    return figures
 
 
-def http(release_out: Path, runs: int) -> None:
-    from server import create_app
-    from server.services import EXTENSION_KEY
-    from server.settings import ServerSettings
-
-    settings = ServerSettings(
-        out_dir=release_out, rate_limit_per_s=0, query_processes=1, access_log=False
-    )
-    app = create_app(settings)
-    client = app.test_client()
-    for text in TEXTS:
-        url = f"/search?q={text}&limit=20"
-        p50, p99 = percentiles(lambda url=url: client.get(url), runs)
-        print(f"{'real':10} {text:14} GET /search (Flask, JSON)  p50 {p50:8.2f} p99 {p99:8.2f} ms")
-    app.extensions[EXTENSION_KEY].close()
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
+    parser.add_argument("--synthetic", type=Path, help="a built --out folder of synthetic data")
+    parser.add_argument("--scale", type=int, default=1000, help="else generate and build this")
+    parser.add_argument("--no-synthetic", action="store_true", help="the real data only")
+    parser.add_argument("--runs", type=int, default=50)
+    parser.add_argument("--peer-runs", type=int, default=10)
+    parser.add_argument("--budget-s", type=float, default=30.0, help="per measure")
+    parser.add_argument("--json", type=Path)
+    return parser.parse_args()
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--scale", type=int, default=1000)
-    parser.add_argument("--runs", type=int, default=50)
-    parser.add_argument("--peer-runs", type=int, default=5)
-    args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
-        out = Path(tmp) / "real"
-        result = build(BuildSettings(out_dir=out))
-        release = result.release_dir
-        store = ox.Store.read_only(str(release / "store"))
-        entry = cast(dict[str, Any], result.manifest["search_index"])
-        print(
-            f"real: {result.manifest['triples']} triples, {entry['documents']} texts, "
-            f"index built in {result.timings['search']:.2f} s"
-        )
-        measure("real", store, SearchIndex(release / "search", entry), args)
-        http(out, args.runs)
-        if args.scale:
-            folder = Path(tmp) / "synthetic"
-            folder.mkdir()
-            store, entry, seconds, quads = synthetic_release(folder, args.scale)
-            print(
-                f"synthetic x{args.scale}: {quads} quads, {entry['documents']} texts, "
-                f"index built in {seconds:.1f} s"
-            )
-            measure(f"x{args.scale}", store, SearchIndex(folder / "search", entry), args)
+    args = parse_args()
+    results: dict[str, Any] = {"machine": machine()}
+    with tempfile.TemporaryDirectory(prefix="cgkg-search-bench-") as tmp:
+        work = Path(tmp)
+        releases = [real_release(work)]
+        if not args.no_synthetic:
+            releases.append(synthetic_release(args.synthetic, args.scale, work))
+        for release in releases:
+            results[release.label] = measure(release, work, args)
+            print(json.dumps(results[release.label], ensure_ascii=False), flush=True)
+    results["loadavg_after"] = machine()["loadavg"]
+    text = json.dumps(results, indent=1, ensure_ascii=False)
+    print(text)
+    if args.json:
+        args.json.write_text(text + "\n", encoding="utf-8")
 
 
 if __name__ == "__main__":
