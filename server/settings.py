@@ -189,6 +189,14 @@ class ServerSettings:
         default=60,
         metadata=_help("Requests a client may make in a burst before the rate limit applies."),
     )
+    max_typo_comparisons: int = field(
+        default=10_000_000,
+        metadata=_help(
+            "Most name forms one reconciliation batch may compare its typos against (each "
+            "name that is not found exactly costs every name form of the release); a "
+            "batch needing more is refused with 413."
+        ),
+    )
     trusted_proxies: int = field(
         default=0,
         metadata=_help(

@@ -26,7 +26,7 @@ from rapidfuzz import fuzz, process
 from server.lookup.fold import fold
 from server.lookup.table import TYPES, Entry, NameTable
 
-__all__ = ["Candidate", "find", "is_unambiguous"]
+__all__ = ["Candidate", "OverBudget", "TypoBudget", "find", "is_unambiguous"]
 
 EXACT = 100.0
 TYPO_CUTOFF = 60.0
@@ -35,6 +35,31 @@ three-character Chinese name scores 66.7."""
 TYPO_WEIGHT = 0.95
 """Typo scores are scaled so that they stay below any exact reading."""
 _TYPO_POOL = 50
+
+
+class OverBudget(Exception):
+    """A request's typo steps would compare more name forms than its budget allows."""
+
+    def __init__(self, budget: int, forms: int) -> None:
+        super().__init__(budget, forms)
+        self.budget = budget
+        self.forms = forms
+
+
+class TypoBudget:
+    """The name-form comparisons one request's typo steps may still make. A typo step
+    compares against every form of the table, so its cost is known before it runs:
+    the budget refuses the step that would overrun it, and the work never happens."""
+
+    def __init__(self, comparisons: int) -> None:
+        self.total = comparisons
+        self.left = comparisons
+
+    def spend(self, table: NameTable) -> None:
+        cost = len(table.form_list)
+        if cost > self.left:
+            raise OverBudget(self.total, cost)
+        self.left -= cost
 
 
 @dataclass(frozen=True)
@@ -47,12 +72,17 @@ class Candidate:
     长春, which the data holds, and in 北京, which it does not)."""
 
 
-def find(table: NameTable, text: str, types: Sequence[str] = ()) -> list[Candidate]:
-    """Candidates for ``text``, best first, of the given types (all when empty)."""
+def find(
+    table: NameTable, text: str, types: Sequence[str] = (), budget: TypoBudget | None = None
+) -> list[Candidate]:
+    """Candidates for ``text``, best first, of the given types (all when empty). With a
+    ``budget``, the typo step is paid from it first (:class:`OverBudget` when it cannot be)."""
     key = fold(text)
     if not key:
         return []
     for step in (_by_code, _by_name, _by_typo):
+        if step is _by_typo and budget is not None:
+            budget.spend(table)
         found = [c for c in step(table, key) if not types or c.entry.type in types]
         if found:
             return sorted(found, key=_order)

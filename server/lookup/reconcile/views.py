@@ -16,7 +16,7 @@ from server.errors import BadRequest, ContentTooLarge
 from server.http.conditional import tag_by_request
 from server.lookup.describe import describe, type_ref
 from server.lookup.fold import fold
-from server.lookup.match import Candidate
+from server.lookup.match import Candidate, TypoBudget
 from server.lookup.reconcile.extend import extend, parse_extend, propose
 from server.lookup.reconcile.manifest import manifest, schema
 from server.lookup.reconcile.properties import PROPERTIES
@@ -87,7 +87,8 @@ def service() -> Response:
     queries, extension = _field("queries"), _field("extend")
     if queries is not None:
         batch = parse_batch(queries)
-        return _batch("queries", queries, lambda: reconcile_batch(name_table(), batch))
+        budget = TypoBudget(current_services().settings.max_typo_comparisons)
+        return _batch("queries", queries, lambda: reconcile_batch(name_table(), batch, budget))
     if extension is not None:
         ids, pids = parse_extend(extension)
         return _batch("extend", extension, lambda: extend(name_table(), ids, pids))

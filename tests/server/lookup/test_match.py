@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from server.lookup.match import TYPO_CUTOFF, find, is_unambiguous
+from server.lookup.match import (
+    TYPO_CUTOFF,
+    Candidate,
+    OverBudget,
+    TypoBudget,
+    find,
+    is_unambiguous,
+)
 from server.lookup.table import NameTable
 
 
@@ -89,3 +96,26 @@ def test_type_filter_keeps_only_that_type(names: NameTable) -> None:
 
 def test_nothing_like_the_name_finds_nothing(names: NameTable) -> None:
     assert find(names, "完全不相干的名字啊") == []
+
+
+def test_a_typo_is_paid_for_by_every_name_form(names: NameTable) -> None:
+    budget = TypoBudget(10 * len(names.form_list))
+    find(names, "北京市西丁区", budget=budget)
+    assert budget.left == 9 * len(names.form_list)
+
+
+def test_an_exact_name_costs_nothing(names: NameTable) -> None:
+    budget = TypoBudget(1)
+    assert top_of(find(names, "北京市西城区", budget=budget)) == "division/110102"
+    assert budget.left == 1
+
+
+def test_a_typo_the_budget_cannot_pay_for_is_refused_before_it_runs(names: NameTable) -> None:
+    budget = TypoBudget(len(names.form_list) - 1)
+    with pytest.raises(OverBudget):
+        find(names, "北京市西丁区", budget=budget)
+    assert budget.left == len(names.form_list) - 1
+
+
+def top_of(candidates: list[Candidate]) -> str:
+    return candidates[0].entry.id

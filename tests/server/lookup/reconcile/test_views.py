@@ -13,6 +13,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from jsonschema import ValidationError
 
+from server.lookup.table import NameTable
 from server.services import EXTENSION_KEY
 
 Validate = Callable[[str, Any], None]
@@ -274,3 +275,33 @@ def test_posted_extension_sent_again_comes_from_the_result_cache(
     again = client.post("/reconcile", data=form)
     assert cache.hits == hits + 1
     assert again.get_data() == first.get_data()
+
+
+def _typos(count: int) -> dict[str, str]:
+    queries = {f"q{i}": {"query": f"北京市西丁{'区' * (i + 1)}"} for i in range(count)}
+    return {"queries": json.dumps(queries)}
+
+
+def test_batch_of_typos_over_the_work_budget_is_413(
+    make_app: Callable[..., Flask], names: NameTable
+) -> None:
+    client = make_app(max_typo_comparisons=2 * len(names.form_list)).test_client()
+    response = client.post("/reconcile", data=_typos(3))
+    assert response.status_code == 413
+    assert "Send smaller batches" in response.get_data(as_text=True)
+
+
+def test_batch_of_typos_within_the_work_budget_is_answered(
+    make_app: Callable[..., Flask], names: NameTable
+) -> None:
+    client = make_app(max_typo_comparisons=2 * len(names.form_list)).test_client()
+    response = client.post("/reconcile", data=_typos(2))
+    assert response.status_code == 200
+    assert response.get_json()["q0"]["result"][0]["id"] == "division/110102"
+
+
+def test_exact_names_take_nothing_from_the_work_budget(make_app: Callable[..., Flask]) -> None:
+    client = make_app(max_typo_comparisons=0).test_client()
+    queries = {f"q{i}": {"query": "北京市西城区"} for i in range(50)}
+    response = client.post("/reconcile", data={"queries": json.dumps(queries)})
+    assert response.status_code == 200
