@@ -11,6 +11,15 @@ asks, and Oxigraph and Fuseki do) switches every graph at once, so no reader see
 half of a release. Afterwards the store's count per graph is checked against the
 manifest again.
 
+The same request writes the *publication record*: in a graph of its own,
+``urn:cgkg:publication:<dataset IRI>``, the dataset IRI with the release's
+``build_id`` (``cgkgsd:publishedRelease``) and the sha256 of its
+``manifest.json`` (``cgkgsd:publishedManifest``). A server fronting the store
+reads it back and serves a release only when the store holds exactly that one:
+two releases with the same count per graph (a corrected label) are told apart.
+It is not in ``graph/metadata``, whose triples are the release's own and counted
+by its manifest; nor in any graph of the release's dataset, so queries never see it.
+
 Any refusal, an unreachable store or a count that differs raises
 :class:`PublishError`, with what the store said; staging graphs already written
 are dropped again, and the graphs readers see are left as they were unless the
@@ -20,6 +29,7 @@ switch itself went through.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import time
 from collections.abc import Callable, Mapping
@@ -30,7 +40,7 @@ from urllib.parse import urlencode
 import pyoxigraph as ox
 import urllib3
 
-__all__ = ["PublishError", "Target", "publish", "store_counts"]
+__all__ = ["PublishError", "Target", "publish", "published_release", "record_graph", "store_counts"]
 
 # Graph IRIs in update operations cannot be bound as values: they are written by
 # pyoxigraph (validated, in SPARQL syntax) into these templates.
@@ -39,6 +49,15 @@ _DROP = "DROP SILENT GRAPH {graph}"
 _COUNTS = "SELECT ?graph (COUNT(*) AS ?triples) WHERE { GRAPH ?graph { ?s ?p ?o } } GROUP BY ?graph"
 _GRAPHS = "SELECT DISTINCT ?graph WHERE { GRAPH ?graph { ?s ?p ?o } }"
 _STAGING = "urn:cgkg:staging:"
+_RECORD_GRAPH = "urn:cgkg:publication:"
+_SERVICE = "https://w3id.org/cgkg/service#"
+_RECORD = (
+    "INSERT DATA {{ GRAPH {graph} {{ {dataset} {release} {build_id} ; {manifest} {digest} }} }}"
+)
+_READ_RECORD = """PREFIX cgkgsd: <https://w3id.org/cgkg/service#>
+SELECT ?release ?manifest WHERE {
+  GRAPH ?record { ?dataset cgkgsd:publishedRelease ?release ; cgkgsd:publishedManifest ?manifest }
+}"""
 
 
 class PublishError(OSError):
@@ -106,16 +125,44 @@ def store_counts(target: Target, graphs: list[str] | None = None) -> dict[str, i
     return {row["graph"]: int(row["triples"]) for row in rows if "graph" in row}
 
 
+def record_graph(dataset_iri: str) -> str:
+    """The graph holding the publication record of the dataset ``dataset_iri``."""
+    return _RECORD_GRAPH + dataset_iri
+
+
+def published_release(target: Target, dataset_iri: str) -> set[tuple[str, str]]:
+    """``(build_id, manifest sha256)`` of the release the store's record says it holds."""
+    graph = record_graph(dataset_iri)
+    rows = _Client(target).select(_READ_RECORD, [graph])
+    return {
+        (row["release"], row["manifest"]) for row in rows if {"release", "manifest"} <= set(row)
+    }
+
+
+def _record(manifest: Mapping[str, object], digest: str) -> list[str]:
+    """The update operations that replace the dataset's publication record."""
+    graph = ox.NamedNode(record_graph(str(manifest["dataset_iri"])))
+    insert = _RECORD.format(
+        graph=graph,
+        dataset=ox.NamedNode(str(manifest["dataset_iri"])),
+        release=ox.NamedNode(_SERVICE + "publishedRelease"),
+        build_id=ox.Literal(str(manifest["build_id"])),
+        manifest=ox.NamedNode(_SERVICE + "publishedManifest"),
+        digest=ox.Literal(digest),
+    )
+    return [_DROP.format(graph=graph), insert]
+
+
 def _mismatch(found: Mapping[str, int], expected: Mapping[str, int]) -> str:
     differ = sorted(g for g in {*found, *expected} if found.get(g) != expected.get(g))
     return ", ".join(f"<{g}> {found.get(g, 0)} not {expected.get(g, 0)}" for g in differ)
 
 
-def _switch_request(staging: Mapping[str, str], stale: list[str]) -> str:
+def _switch_request(staging: Mapping[str, str], stale: list[str], record: list[str]) -> str:
     node = ox.NamedNode
     moves = [_MOVE.format(source=node(s), target=node(g)) for g, s in staging.items()]
     drops = [_DROP.format(graph=node(g)) for g in stale]
-    return " ;\n".join([*moves, *drops])
+    return " ;\n".join([*moves, *drops, *record])
 
 
 def _stale_graphs(client: _Client, base_iri: str, keep: Mapping[str, str]) -> list[str]:
@@ -133,7 +180,10 @@ def publish(
     say: Callable[[str], None] = lambda _: None,
 ) -> dict[str, int]:
     """Publish the release in ``release_dir`` to ``target``; the counts per graph it holds."""
-    manifest = json.loads((release_dir / "manifest.json").read_text(encoding="utf-8"))
+    manifest_bytes = (release_dir / "manifest.json").read_bytes()
+    manifest = json.loads(manifest_bytes)
+    manifest.setdefault("dataset_iri", f"{manifest['base_iri']}dataset")
+    digest = hashlib.sha256(manifest_bytes).hexdigest()
     build_id = str(manifest["build_id"])
     graphs = {str(g): int(n) for g, n in manifest["graphs"].items() if int(n)}
     staging = {g: f"{_STAGING}{build_id}:{i}" for i, g in enumerate(sorted(graphs))}
@@ -144,18 +194,31 @@ def publish(
             say(f"would write <{graph}>: {count} triples, by PUT to {target.graph_store}")
         for graph in stale:
             say(f"would drop <{graph}>, which is not in this release")
+        say(f"would record release {build_id} in <{record_graph(manifest['dataset_iri'])}>")
         return store_counts(target, sorted(graphs))
     store = ox.Store.read_only(str(release_dir / str(manifest.get("store", "store"))))
     try:
         _upload(client, store, staging, graphs, say)
-        client.update(_switch_request(staging, stale))
+        client.update(_switch_request(staging, stale, _record(manifest, digest)))
     except PublishError:
         _drop_staging(client, staging)
         raise
+    return _check_switched(target, graphs, str(manifest["dataset_iri"]), (build_id, digest))
+
+
+def _check_switched(
+    target: Target, graphs: Mapping[str, int], dataset_iri: str, release: tuple[str, str]
+) -> dict[str, int]:
+    """The store's counts, once they and its publication record are the release's."""
     held = store_counts(target, sorted(graphs))
     if held != graphs:
         differ = _mismatch(held, graphs)
-        raise PublishError(f"after the switch the store does not hold release {build_id}: {differ}")
+        raise PublishError(
+            f"after the switch the store does not hold release {release[0]}: {differ}"
+        )
+    recorded = published_release(target, dataset_iri)
+    if recorded != {release}:
+        raise PublishError(f"the store's record says it holds {sorted(recorded)}, not {release}")
     return held
 
 

@@ -3,6 +3,7 @@ one SPARQL Update switch, with the counts checked; refusals and dry runs."""
 
 from __future__ import annotations
 
+import hashlib
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -11,11 +12,13 @@ import pyoxigraph as ox
 import pytest
 
 from loader.cli import main
-from loader.publish import PublishError, publish, store_counts
+from loader.publish import PublishError, publish, published_release, record_graph, store_counts
 from tests.engines import Engine, start_oxigraph
 from tests.server.support import free_port, write_release
 
 GRAPH = "https://w3id.org/cgkg/graph/"
+RECORD = record_graph("https://w3id.org/cgkg/dataset")
+"""The graph of the publication record: the release's id and its manifest's sha256."""
 
 
 @pytest.fixture
@@ -52,7 +55,8 @@ def test_every_graph_arrives_with_the_manifest_count(engine: Engine, built_out: 
     held = publish((built_out / "current").resolve(), engine.target)
     manifest_graphs = {g: n for g, n in _manifest_graphs(built_out).items() if n}
     assert held == manifest_graphs
-    assert store_counts(engine.target) == manifest_graphs  # and no staging graph is left
+    # No staging graph is left; beside the release only its record.
+    assert store_counts(engine.target) == {**manifest_graphs, RECORD: 2}
 
 
 def _manifest_graphs(out: Path) -> dict[str, int]:
@@ -67,7 +71,18 @@ def test_a_new_release_replaces_the_old_one_and_drops_its_lost_graphs(
 ) -> None:
     publish(_release(tmp_path / "a", "aaaaaaaaaaaaaaaa", {"one": 3, "two": 5}), engine.target)
     publish(_release(tmp_path / "b", "bbbbbbbbbbbbbbbb", {"one": 4, "three": 2}), engine.target)
-    assert store_counts(engine.target) == {GRAPH + "one": 4, GRAPH + "three": 2}
+    assert store_counts(engine.target) == {GRAPH + "one": 4, GRAPH + "three": 2, RECORD: 2}
+
+
+def test_the_store_records_the_release_it_holds_by_id_and_manifest_digest(
+    engine: Engine, tmp_path: Path
+) -> None:
+    publish(_release(tmp_path / "a", "aaaaaaaaaaaaaaaa", {"one": 3}), engine.target)
+    second = _release(tmp_path / "b", "bbbbbbbbbbbbbbbb", {"one": 3})
+    publish(second, engine.target)
+    digest = hashlib.sha256((second / "manifest.json").read_bytes()).hexdigest()
+    dataset = "https://w3id.org/cgkg/dataset"
+    assert published_release(engine.target, dataset) == {("bbbbbbbbbbbbbbbb", digest)}
 
 
 def test_readers_see_one_release_or_the_other_never_half(engine: Engine, tmp_path: Path) -> None:

@@ -11,7 +11,9 @@ as they do in a query process. The SERVICE allow-list has been checked before
 (:meth:`server.services.Services.runner_for`): nothing reaches the engine unchecked.
 
 :func:`open_release` opens a release the way the settings say: its own store, or
-the endpoint, whose triple counts per graph must match the manifest's.
+the endpoint, which must record holding this very release (by build id and
+manifest digest, :mod:`~server.sparql.execution.publication`) and whose triple
+counts per graph must match the manifest's.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from server.release import Lease
 from server.settings import ServerSettings
 from server.sparql.evaluation import Job, Outcome, evaluate
 from server.sparql.execution.admission import Admission, Busy
+from server.sparql.execution.publication import check_publication
 from server.sparql.execution.remote import RemoteStore
 from server.sparql.protocol import looks_like_update
 
@@ -59,12 +62,16 @@ def open_release(
     lease: Lease, settings: ServerSettings, verified: bool = False, in_memory: bool = True
 ) -> KnowledgeGraph:
     """The leased release, over the store the settings name; with ``verified``, its files
-    are checked and the store's counts compared with the manifest's
-    (:class:`~server.release.ReleaseError` if they differ). Without ``in_memory`` an
-    embedded store stays on disk (for a release opened only to be checked)."""
+    are checked, a remote engine's publication record too, and the store's counts
+    compared with the manifest's (:class:`~server.release.ReleaseError` if they differ).
+    Without ``in_memory`` an embedded store stays on disk (for a release opened only to
+    be checked)."""
     opener = KnowledgeGraph.open_verified if verified else KnowledgeGraph.open
     memory = settings.memory_max_triples if in_memory else 0
-    return opener(lease, memory, remote_store(settings))
+    remote = remote_store(settings)
+    if verified and remote is not None:
+        check_publication(remote, lease.release_dir)
+    return opener(lease, memory, remote)
 
 
 class ForwardingEngine:

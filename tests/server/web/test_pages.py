@@ -221,7 +221,7 @@ def test_service_vocabulary_resolves_with_an_anchor_per_term(client):
     anchors = set(re.findall(r'id="([^"]+)"', html))
     assert {t.removeprefix(BASE + "service#") for t in terms} <= anchors
     assert all(t.startswith(BASE + "service#") for t in terms)
-    assert len(terms) == 7
+    assert len(terms) == 9
 
 
 def test_ontology_page_has_an_anchor_for_every_class_and_property(client, built_out):

@@ -90,7 +90,7 @@ def test_an_engine_without_the_release_is_refused_at_start(
 ) -> None:
     empty = start_oxigraph(tmp_path)
     try:
-        with pytest.raises(ReleaseError, match=r"does not hold the triples.*cgkg publish"):
+        with pytest.raises(ReleaseError, match=r"holds no release .*cgkg publish"):
             make_app(sparql_endpoint=empty.query)
     finally:
         empty.stop()
