@@ -9,7 +9,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import tantivy
 
-from loader.search_index import TEXTS_QUERY
+from loader.search_index import TEXTS_QUERY, _rows
 
 
 def _entry(release_dir: Path) -> dict[str, object]:
@@ -54,3 +54,10 @@ def test_every_zone_task_text_is_in_the_index(release_dir):
     }
     assert len(texts) == 40
     assert texts <= stored
+
+
+def test_texts_come_in_resource_property_text_order(release_dir):
+    store = ox.Store.read_only(str(release_dir / "store"))
+    keys = [(r["resource"], r["property"], r["text"], r["lang"]) for r in _rows(store)]
+    assert len(keys) == _entry(release_dir)["documents"]
+    assert keys == sorted(keys)
