@@ -122,13 +122,15 @@ class Client:
         self._conn.request("POST", path, body=urlencode(form).encode(), headers=headers)
         return self._read()
 
-    def sparql(self, query: str) -> dict[str, Any]:
-        """A SPARQL 1.1 Protocol form POST to ``/sparql``; the JSON results."""
+    def sparql(self, query: str) -> int | None:
+        """A SPARQL 1.1 Protocol form POST to ``/sparql``: how many rows, or ``None`` when
+        the query ran into the server's time limit (503), as it would for a user."""
         status, body = self.post("/sparql", {"query": query}, SPARQL_ACCEPT)
+        if status == 503:
+            return None
         if status != 200:
             raise RuntimeError(f"/sparql answered {status}: {body[:300]!r}")
-        results: dict[str, Any] = json.loads(body)
-        return results
+        return len(json.loads(body)["results"]["bindings"])
 
     def _read(self) -> tuple[int, bytes]:
         response = self._conn.getresponse()

@@ -112,9 +112,8 @@ def _batch(names: list[str], salt: str) -> dict[str, str]:
     return {"queries": json.dumps(queries, ensure_ascii=False)}
 
 
-def _peer(client: Client, name: str, salt: str) -> int:
-    query = PEER_QUERY.format(pattern=str(ox.Literal(name)), salt=salt)
-    return len(client.sparql(query)["results"]["bindings"])
+def _peer(client: Client, name: str, salt: str) -> int | None:
+    return client.sparql(PEER_QUERY.format(pattern=str(ox.Literal(name)), salt=salt))
 
 
 def _lookups(client: Client, names: list[str], args: argparse.Namespace) -> dict[str, Any]:
@@ -151,7 +150,7 @@ def _batches(client: Client, names: list[str], args: argparse.Namespace) -> dict
 def _peers(client: Client, names: list[str], args: argparse.Namespace) -> dict[str, Any]:
     picked = names[: args.peer_names]
     salts = iter(range(10**6))
-    found: dict[str, int] = {}
+    found: dict[str, int | None] = {}
 
     def one(name: str) -> None:
         found[name] = _peer(client, name, f"p{next(salts)}")
@@ -160,7 +159,8 @@ def _peers(client: Client, names: list[str], args: argparse.Namespace) -> dict[s
     return {
         **percentiles(seconds),
         "names": len(picked),
-        "names_found": sum(map(bool, found.values())),
+        "names_found": sum(1 for rows in found.values() if rows),
+        "time_limit_hit": sum(1 for rows in found.values() if rows is None),
     }
 
 
