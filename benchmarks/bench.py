@@ -26,6 +26,13 @@ seconds apart on this noisy machine:
   then ``oxigraph serve-read-only``. Both ``--union-default-graph``, no
   ``--timeout-s`` unless ``--oxigraph-timeout-s`` (Oxigraph 0.5.13 answers most
   requests with 500 at concurrency 8 when a time limit is set).
+* ``front``: ours (the first ``--server`` command) with ``--sparql-endpoint``,
+  fronting an Oxigraph server on disk of its own, set up as ``oxigraph-disk`` with
+  the publication record ``cgkg publish`` writes (bench_targets.py).
+
+After every cell the resident memory of the target measured is sampled (RSS and
+PSS summed over its processes, benchmarks/bench_memory.py); the largest sample
+per target is reported.
 
 Load: wrk with benchmarks/mix.lua (``--client wrk``, the default; ``apt-get
 install -y wrk``), or benchmarks/loadgen.py (``--client python``), which takes
@@ -42,6 +49,7 @@ of it, with the machine and versions.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import re
 import sys
@@ -54,6 +62,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # the bench_* modules are siblings
 import bench_checks  # type: ignore[import-not-found, unused-ignore]
 import bench_clients  # type: ignore[import-not-found, unused-ignore]
+import bench_memory  # type: ignore[import-not-found, unused-ignore]
 import bench_mixes  # type: ignore[import-not-found, unused-ignore]
 import bench_report  # type: ignore[import-not-found, unused-ignore]
 import bench_targets  # type: ignore[import-not-found, unused-ignore]
@@ -63,6 +72,7 @@ from bench_targets import Target  # type: ignore[import-not-found, unused-ignore
 
 ROOT = Path(__file__).resolve().parents[1]
 OX_TARGETS = ("oxigraph-memory", "oxigraph-disk")
+TARGETS = ("ours", "front", *OX_TARGETS)
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -76,9 +86,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         choices=bench_mixes.MIX_NAMES,
         default=["examples", "unique", "lookup"],
     )
-    p.add_argument(
-        "--targets", nargs="+", choices=("ours", *OX_TARGETS), default=["ours", *OX_TARGETS]
-    )
+    p.add_argument("--targets", nargs="+", choices=TARGETS, default=list(TARGETS))
     p.add_argument(
         "--server",
         action="append",
@@ -91,6 +99,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--wrk-threads", type=int, default=1, help="wrk threads (at most concurrency)")
     p.add_argument("--repeat", type=int, default=1, help="runs per cell; the median is kept")
     p.add_argument("--oxigraph-timeout-s", type=int, help="pass --timeout-s to Oxigraph")
+    p.add_argument(
+        "--request-timeout-s", type=int, default=30, help="wrk: a request this slow is an error"
+    )
     p.add_argument("--json", type=Path, help="also write the results as JSON here")
     return p.parse_args(argv)
 
@@ -103,8 +114,8 @@ def servers(specs: list[str] | None) -> list[tuple[str, str]]:
         default = "ours" if index == 1 else f"ours{index}"
         found.append((match[1], match[2]) if match else (default, spec))
     labels = [label for label, _ in found]
-    if len(set(labels)) != len(labels) or set(labels) & set(OX_TARGETS):
-        raise SystemExit(f"bench.py: --server labels must be unique and not {OX_TARGETS}")
+    if len(set(labels)) != len(labels) or set(labels) & set(TARGETS[1:]):
+        raise SystemExit(f"bench.py: --server labels must be unique and not {TARGETS[1:]}")
     return found
 
 
@@ -146,6 +157,10 @@ def start_targets(
         targets.append(bench_targets.oxigraph_memory(stack, files, workdir, timeout))
     if "oxigraph-disk" in args.targets:
         targets.append(bench_targets.oxigraph_disk(stack, files, workdir, timeout))
+    if "front" in args.targets:
+        template = servers(args.server)[0][1]
+        release = (args.out.resolve(), store_dir.parent)
+        targets.append(bench_targets.front(stack, template, release, files, workdir, timeout))
     return targets
 
 
@@ -167,6 +182,7 @@ def measure_one(
         concurrency=conc,
         duration_s=args.duration,
         client_threads=args.wrk_threads,
+        timeout_s=args.request_timeout_s,
     )
     if args.client == "wrk":
         measurement = bench_clients.run_wrk(bench_clients.require_wrk(), load)
@@ -175,8 +191,11 @@ def measure_one(
     return Cell(target.name, mix.name, conc, run, measurement)
 
 
-def measure(args: argparse.Namespace, targets: list[Target], mixes: list[Mix]) -> list[Cell]:
-    """Every run: rounds of (mix, concurrency, target), printed as they finish."""
+def measure(
+    args: argparse.Namespace, targets: list[Target], mixes: list[Mix], memory: dict[str, Any]
+) -> list[Cell]:
+    """Every run: rounds of (mix, concurrency, target), printed as they finish; the
+    largest memory sample of each target after its cells goes into ``memory``."""
     stamp = f"{time.time_ns():x}"
     runs, failed = [], set()
     for run in range(max(1, args.repeat)):
@@ -194,7 +213,14 @@ def measure(args: argparse.Namespace, targets: list[Target], mixes: list[Mix]) -
                         continue
                     print(bench_report.row_line(cell), flush=True)
                     runs.append(cell)
+                    _sample_memory(memory, target)
     return runs
+
+
+def _sample_memory(memory: dict[str, Any], target: Target) -> None:
+    sample = bench_memory.memory_of(target.groups)
+    if target.name not in memory or sample.pss_mib > memory[target.name].pss_mib:
+        memory[target.name] = sample
 
 
 def kept_cells(runs: list[Cell]) -> list[Cell]:
@@ -219,14 +245,18 @@ def main(argv: list[str] | None = None) -> int:
         nquads = nquads_dump(folder, manifest)
         targets = start_targets(stack, args, store_dir, Path(tmp), nquads)
         check(targets, mixes, manifest["triples"])
-        runs = measure(args, targets, mixes)
+        memory: dict[str, Any] = {t.name: bench_memory.memory_of(t.groups) for t in targets}
+        runs = measure(args, targets, mixes, memory)
     kept = kept_cells(runs)
     ours = [t.name for t in targets if t.ours]
     print()
     print(bench_report.ratio_table(kept, ours))
+    print()
+    print(bench_report.memory_table(memory))
     meta |= {"loadavg_after": bench_report.machine(args.client)["loadavg"]}
     meta |= {"duration_s": args.duration, "repeat": args.repeat, "argv": sys.argv}
     meta |= {"servers": dict(servers(args.server)), "oxigraph_timeout_s": args.oxigraph_timeout_s}
+    meta |= {"memory": {name: dataclasses.asdict(m) for name, m in memory.items()}}
     if args.json:
         bench_report.write_json(args.json, meta, kept, runs)
         print(f"\nwrote {args.json}")

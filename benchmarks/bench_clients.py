@@ -46,6 +46,8 @@ class Load:
     duration_s: float
     client_threads: int = 1
     """wrk threads (at most ``concurrency``); one does about 95,000 requests/s here."""
+    timeout_s: int = 30
+    """wrk counts a request with no answer within this many seconds as an error."""
 
 
 @dataclass(frozen=True)
@@ -92,7 +94,7 @@ def _wrk_once(wrk: str, load: Load, duration_s: float, salt: str, listing: Path)
         f"-c{load.concurrency}",
         f"-d{max(1, round(duration_s))}s",  # wrk takes whole seconds
         "--timeout",
-        "30s",
+        f"{load.timeout_s}s",
         "-H",
         f"Accept: {ACCEPT}",
         "-H",

@@ -1,7 +1,9 @@
 """The request mixes of bench.py: what each request asks, and the answers to expect.
 
 * ``examples``: the example queries of ``queries/`` (every ``*.rq`` but the
-  ``*-violation`` checks), cycled in file order; repeated, so a result cache hits.
+  ``*-violation`` checks and those calling the endpoint's own full-text search
+  functions, which no other engine has), cycled in file order; repeated, so a
+  result cache hits.
 * ``unique``: the same queries, each request made unique by a SPARQL comment
   line ``# <salt>-<slot>-<counter>`` appended to the query text (see
   :func:`unique_variant` and ``mix.lua``): the bytes of the request, the query
@@ -32,6 +34,8 @@ __all__ = [
 
 ROOT = Path(__file__).resolve().parents[1]
 MIX_NAMES = ("examples", "unique", "lookup")
+SEARCH_FUNCTIONS = "https://w3id.org/cgkg/search#"
+"""Queries naming this namespace run on our embedded store only (docs/search.md)."""
 UNIQUE_MARK = "\n# "
 """What mix.lua and loadgen.py append (URL-encoded, then a tag) to make a request unique."""
 
@@ -64,9 +68,10 @@ class Mix:
 
 
 def example_queries() -> tuple[str, ...]:
-    """The example queries, as bench.py has always found them: non-violation ``*.rq`` files."""
+    """The example queries every engine can run: non-violation ``*.rq`` files without search."""
     files = sorted(p for p in (ROOT / "queries").glob("*.rq") if not p.stem.endswith("violation"))
-    return tuple(p.read_text(encoding="utf-8") for p in files)
+    texts = (p.read_text(encoding="utf-8") for p in files)
+    return tuple(text for text in texts if SEARCH_FUNCTIONS not in text)
 
 
 def division_codes(store_dir: Path) -> list[tuple[str, str]]:

@@ -15,7 +15,16 @@ import pyoxigraph as ox
 from bench_clients import Measurement
 from bench_targets import OXIGRAPH
 
-__all__ = ["Cell", "machine", "median_cell", "ratio_table", "ratios", "row_line", "write_json"]
+__all__ = [
+    "Cell",
+    "machine",
+    "median_cell",
+    "memory_table",
+    "ratio_table",
+    "ratios",
+    "row_line",
+    "write_json",
+]
 
 OX_TARGETS = ("oxigraph-memory", "oxigraph-disk")
 
@@ -129,6 +138,20 @@ def ratio_table(cells: list[Cell], ours: list[str]) -> str:
                 f"| {mix} | {conc} | {name} | {_abs(mine)} | {_abs(memory)} | {_abs(disk)} "
                 f"| {_ratio(mine, memory)} | {_ratio(mine, disk)} |"
             )
+    return "\n".join(lines)
+
+
+def memory_table(memory: dict[str, Any]) -> str:
+    """Markdown: each target's largest memory sample (bench_memory.Memory)."""
+    lines = [
+        "| target | processes | RSS sum MiB | PSS sum MiB | largest process RSS MiB |",
+        "|---|---|---|---|---|",
+    ]
+    for name, m in memory.items():
+        lines.append(
+            f"| {name} | {m.processes} | {m.rss_mib:,.0f} | {m.pss_mib:,.0f} "
+            f"| {m.largest_rss_mib:,.0f} |"
+        )
     return "\n".join(lines)
 
 

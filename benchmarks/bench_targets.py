@@ -7,6 +7,11 @@
   store), loaded over HTTP (``POST /store``) with the release's N-Quads dump.
 * ``oxigraph-disk``: ``oxigraph load --location DIR --file dumps/cgkg.nq``, then
   ``oxigraph serve-read-only --location DIR``.
+* ``front``: ours with ``--sparql-endpoint``, fronting an Oxigraph server of its own
+  started as ``oxigraph-disk`` is, on a store loaded with the same files and the
+  publication record ``cgkg publish`` would write (``loader.publish.record_quads``),
+  which the front checks before it serves the release. It is a store of its own, so
+  ``oxigraph-disk`` holds exactly the release's quads and the two never share a cache.
 
 The public dump leaves out ``graph/metadata`` (the VoID/DCAT description, 601
 of 4,261 quads in release e796df16cde67494), which our server holds and
@@ -35,7 +40,17 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-__all__ = ["DEFAULT_SERVER", "Target", "dataset_files", "ours", "oxigraph_disk", "oxigraph_memory"]
+from loader.publish import record_quads
+
+__all__ = [
+    "DEFAULT_SERVER",
+    "Target",
+    "dataset_files",
+    "front",
+    "ours",
+    "oxigraph_disk",
+    "oxigraph_memory",
+]
 
 ROOT = Path(__file__).resolve().parents[1]
 HOST = "127.0.0.1"
@@ -54,6 +69,8 @@ class Target:
     path: str
     """The SPARQL query path: ``/sparql`` for ours, ``/query`` for Oxigraph."""
     ours: bool
+    groups: tuple[int, ...] = ()
+    """Process groups of its processes (bench_memory.py)."""
 
 
 def free_port() -> int:
@@ -91,26 +108,36 @@ def _stop(proc: subprocess.Popen[bytes]) -> None:
 
 
 @contextmanager
-def _process(args: list[str], probe: str, log: Path, cwd: Path) -> Iterator[None]:
+def _process(args: list[str], probe: str, log: Path, cwd: Path) -> Iterator[int]:
+    """Run ``args`` in a session of its own until the context ends; its process group."""
     with log.open("wb") as out:
         proc = subprocess.Popen(
             args, cwd=cwd, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
         )
     try:
-        _wait_until_up(proc, probe, log, timeout=90)
-        yield
+        _wait_until_up(proc, probe, log, timeout=600)  # a large store opens slowly
+        yield proc.pid
     finally:
         _stop(proc)
 
 
-def ours(stack: ExitStack, name: str, template: str, out: Path, workdir: Path, cwd: Path) -> Target:
-    """Start our server from ``template`` (run in ``cwd``); stopped when ``stack`` closes."""
+def ours(
+    stack: ExitStack,
+    name: str,
+    template: str,
+    out: Path,
+    workdir: Path,
+    cwd: Path,
+    extra: tuple[str, ...] = (),
+) -> Target:
+    """Start our server from ``template`` (run in ``cwd``) with ``extra`` arguments;
+    stopped when ``stack`` closes."""
     port = free_port()
     values = {"python": sys.executable, "out": str(out), "host": HOST, "port": str(port)}
-    args = [token.format(**values) for token in shlex.split(template)]
+    args = [token.format(**values) for token in shlex.split(template)] + list(extra)
     log = workdir / f"{name}.log"
-    stack.enter_context(_process(args, f"http://{HOST}:{port}/health", log, cwd))
-    return Target(name, port, "/sparql", ours=True)
+    group = stack.enter_context(_process(args, f"http://{HOST}:{port}/health", log, cwd))
+    return Target(name, port, "/sparql", ours=True, groups=(group,))
 
 
 def dataset_files(store_dir: Path, nquads: Path, workdir: Path) -> list[Path]:
@@ -138,7 +165,7 @@ def oxigraph_memory(
     port = free_port()
     args = [OXIGRAPH, "serve", *_oxigraph_flags(port, timeout_s)]
     log = workdir / "oxigraph-memory.log"
-    stack.enter_context(_process(args, f"http://{HOST}:{port}{_OX_PROBE}", log, ROOT))
+    group = stack.enter_context(_process(args, f"http://{HOST}:{port}{_OX_PROBE}", log, ROOT))
     for file in files:
         request = urllib.request.Request(
             f"http://{HOST}:{port}/store",
@@ -148,23 +175,47 @@ def oxigraph_memory(
         )
         with urllib.request.urlopen(request, timeout=120) as response:
             response.read()
-    return Target("oxigraph-memory", port, "/query", ours=False)
+    return Target("oxigraph-memory", port, "/query", ours=False, groups=(group,))
 
 
 def oxigraph_disk(
-    stack: ExitStack, files: list[Path], workdir: Path, timeout_s: int | None
+    stack: ExitStack,
+    files: list[Path],
+    workdir: Path,
+    timeout_s: int | None,
+    name: str = "oxigraph-disk",
 ) -> Target:
     """``oxigraph load`` of ``files`` into a new folder, then ``oxigraph serve-read-only``."""
-    location = workdir / "oxigraph-store"
+    location = workdir / f"{name}-store"
     subprocess.run(
         [OXIGRAPH, "load", "--location", str(location), "--file", *map(str, files)],
         check=True,
         capture_output=True,
-        timeout=300,
+        timeout=1800,
     )
     port = free_port()
     args = [OXIGRAPH, "serve-read-only", "--location", str(location)]
     args += _oxigraph_flags(port, timeout_s)
-    log = workdir / "oxigraph-disk.log"
-    stack.enter_context(_process(args, f"http://{HOST}:{port}{_OX_PROBE}", log, ROOT))
-    return Target("oxigraph-disk", port, "/query", ours=False)
+    log = workdir / f"{name}.log"
+    group = stack.enter_context(_process(args, f"http://{HOST}:{port}{_OX_PROBE}", log, ROOT))
+    return Target(name, port, "/query", ours=False, groups=(group,))
+
+
+def front(
+    stack: ExitStack,
+    template: str,
+    release: tuple[Path, Path],
+    files: list[Path],
+    workdir: Path,
+    timeout_s: int | None,
+) -> Target:
+    """Ours (``template``) fronting an Oxigraph server on disk of its own, which holds
+    ``files`` and the publication record of ``release`` (build folder, release folder)."""
+    record = workdir / "publication-record.nq"
+    ox.serialize(record_quads(release[1]), output=str(record), format=ox.RdfFormat.N_QUADS)
+    engine = oxigraph_disk(stack, [*files, record], workdir, timeout_s, "front-engine")
+    endpoint = f"http://{HOST}:{engine.port}/query"
+    target = ours(
+        stack, "front", template, release[0], workdir, ROOT, ("--sparql-endpoint", endpoint)
+    )
+    return Target("front", target.port, "/sparql", ours=True, groups=target.groups + engine.groups)

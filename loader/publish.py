@@ -35,12 +35,21 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlencode
 
 import pyoxigraph as ox
 import urllib3
 
-__all__ = ["PublishError", "Target", "publish", "published_release", "record_graph", "store_counts"]
+__all__ = [
+    "PublishError",
+    "Target",
+    "publish",
+    "published_release",
+    "record_graph",
+    "record_quads",
+    "store_counts",
+]
 
 # Graph IRIs in update operations cannot be bound as values: they are written by
 # pyoxigraph (validated, in SPARQL syntax) into these templates.
@@ -51,9 +60,7 @@ _GRAPHS = "SELECT DISTINCT ?graph WHERE { GRAPH ?graph { ?s ?p ?o } }"
 _STAGING = "urn:cgkg:staging:"
 _RECORD_GRAPH = "urn:cgkg:publication:"
 _SERVICE = "https://w3id.org/cgkg/service#"
-_RECORD = (
-    "INSERT DATA {{ GRAPH {graph} {{ {dataset} {release} {build_id} ; {manifest} {digest} }} }}"
-)
+_RECORD = "INSERT DATA {{ GRAPH {graph} {{ {triples} }} }}"
 _READ_RECORD = """PREFIX cgkgsd: <https://w3id.org/cgkg/service#>
 SELECT ?release ?manifest WHERE {
   GRAPH ?record { ?dataset cgkgsd:publishedRelease ?release ; cgkgsd:publishedManifest ?manifest }
@@ -139,18 +146,36 @@ def published_release(target: Target, dataset_iri: str) -> set[tuple[str, str]]:
     }
 
 
+def _manifest_of(release_dir: Path) -> tuple[dict[str, Any], str]:
+    """The release's manifest and the sha256 of its bytes."""
+    data = (release_dir / "manifest.json").read_bytes()
+    manifest: dict[str, Any] = json.loads(data)
+    manifest.setdefault("dataset_iri", f"{manifest['base_iri']}dataset")
+    return manifest, hashlib.sha256(data).hexdigest()
+
+
+def record_quads(release_dir: Path) -> list[ox.Quad]:
+    """The publication record of the release in ``release_dir``, for a store loaded from
+    its dumps instead of by :func:`publish` (the graph and terms :func:`publish` writes)."""
+    return _record_quads(*_manifest_of(release_dir))
+
+
+def _record_quads(manifest: Mapping[str, object], digest: str) -> list[ox.Quad]:
+    dataset = ox.NamedNode(str(manifest["dataset_iri"]))
+    graph = ox.NamedNode(record_graph(dataset.value))
+    values = {"publishedRelease": str(manifest["build_id"]), "publishedManifest": digest}
+    return [
+        ox.Quad(dataset, ox.NamedNode(_SERVICE + name), ox.Literal(value), graph)
+        for name, value in values.items()
+    ]
+
+
 def _record(manifest: Mapping[str, object], digest: str) -> list[str]:
     """The update operations that replace the dataset's publication record."""
-    graph = ox.NamedNode(record_graph(str(manifest["dataset_iri"])))
-    insert = _RECORD.format(
-        graph=graph,
-        dataset=ox.NamedNode(str(manifest["dataset_iri"])),
-        release=ox.NamedNode(_SERVICE + "publishedRelease"),
-        build_id=ox.Literal(str(manifest["build_id"])),
-        manifest=ox.NamedNode(_SERVICE + "publishedManifest"),
-        digest=ox.Literal(digest),
-    )
-    return [_DROP.format(graph=graph), insert]
+    quads = _record_quads(manifest, digest)
+    triples = " . ".join(f"{q.subject} {q.predicate} {q.object}" for q in quads)
+    graph = quads[0].graph_name
+    return [_DROP.format(graph=graph), _RECORD.format(graph=graph, triples=triples)]
 
 
 def _mismatch(found: Mapping[str, int], expected: Mapping[str, int]) -> str:
@@ -180,10 +205,7 @@ def publish(
     say: Callable[[str], None] = lambda _: None,
 ) -> dict[str, int]:
     """Publish the release in ``release_dir`` to ``target``; the counts per graph it holds."""
-    manifest_bytes = (release_dir / "manifest.json").read_bytes()
-    manifest = json.loads(manifest_bytes)
-    manifest.setdefault("dataset_iri", f"{manifest['base_iri']}dataset")
-    digest = hashlib.sha256(manifest_bytes).hexdigest()
+    manifest, digest = _manifest_of(release_dir)
     build_id = str(manifest["build_id"])
     graphs = {str(g): int(n) for g, n in manifest["graphs"].items() if int(n)}
     staging = {g: f"{_STAGING}{build_id}:{i}" for i, g in enumerate(sorted(graphs))}

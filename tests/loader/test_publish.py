@@ -5,14 +5,23 @@ from __future__ import annotations
 
 import hashlib
 import threading
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urlencode
 
 import pyoxigraph as ox
 import pytest
 
 from loader.cli import main
-from loader.publish import PublishError, publish, published_release, record_graph, store_counts
+from loader.publish import (
+    PublishError,
+    publish,
+    published_release,
+    record_graph,
+    record_quads,
+    store_counts,
+)
 from tests.engines import Engine, start_oxigraph
 from tests.server.support import free_port, write_release
 
@@ -110,6 +119,20 @@ def test_readers_see_one_release_or_the_other_never_half(engine: Engine, tmp_pat
         reader.join()
     assert len(seen) > 4
     assert all(snapshot in (a, b) for snapshot in seen), [s for s in seen if s not in (a, b)]
+
+
+def test_the_record_for_a_store_loaded_from_dumps_is_the_one_publish_writes(
+    engine: Engine, tmp_path: Path
+) -> None:
+    published = _release(tmp_path / "a", "aaaaaaaaaaaaaaaa", {"one": 3})
+    publish(published, engine.target)
+    url = f"{engine.graph_store}?{urlencode({'graph': RECORD})}"
+    request = urllib.request.Request(url, headers={"Accept": "application/n-triples"})
+    with urllib.request.urlopen(request, timeout=30) as response:
+        written = set(ox.parse(response.read(), format=ox.RdfFormat.N_TRIPLES))
+    quads = record_quads(published)
+    assert {q.triple for q in quads} == {q.triple for q in written}
+    assert {q.graph_name for q in quads} == {ox.NamedNode(RECORD)}
 
 
 def test_dry_run_writes_nothing(

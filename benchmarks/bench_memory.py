@@ -1,0 +1,59 @@
+"""Resident memory of a target of bench.py: every process of its process groups.
+
+Each target is started in a session of its own (``start_new_session``), so its
+processes (for ours: granian and its HTTP workers, the query broker and the query
+processes; for the front also the Oxigraph server it fronts) are the members of
+its process groups. RSS counts pages shared between forked processes once per
+process; PSS (``/proc/PID/smaps_rollup``) shares them out, so the PSS sum is what
+the target takes from the machine.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+__all__ = ["Memory", "memory_of"]
+
+_PROC = Path("/proc")
+
+
+@dataclass(frozen=True)
+class Memory:
+    processes: int
+    rss_mib: float
+    pss_mib: float
+    largest_rss_mib: float
+    """The largest single process (a replica of the store lives in one)."""
+
+
+def _group_members(groups: tuple[int, ...]) -> list[int]:
+    members = []
+    for entry in _PROC.iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            if os.getpgid(int(entry.name)) in groups:
+                members.append(int(entry.name))
+        except ProcessLookupError:
+            continue
+    return members
+
+
+def _kib(pid: int, path: str, field: str) -> float:
+    try:
+        for line in (_PROC / str(pid) / path).read_text().splitlines():
+            if line.startswith(field + ":"):
+                return float(line.split()[1])
+    except OSError:
+        pass
+    return 0.0
+
+
+def memory_of(groups: tuple[int, ...]) -> Memory:
+    """RSS and PSS summed over the processes of ``groups`` (process group ids)."""
+    members = _group_members(groups)
+    rss = [_kib(pid, "status", "VmRSS") for pid in members]
+    pss = sum(_kib(pid, "smaps_rollup", "Pss") for pid in members)
+    return Memory(len(members), sum(rss) / 1024, pss / 1024, max(rss, default=0.0) / 1024)
