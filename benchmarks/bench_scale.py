@@ -14,7 +14,8 @@ in triples per second (> 1: ours is faster), over whole processes and over the
 build's step alone (the seconds inside our process, without Python's start-up,
 against Oxigraph's whole process). Prints one line per scale and a markdown
 table; ``--json`` keeps everything with the machine, versions and load average;
-``--keep DIR`` builds in DIR and keeps each release (``DIR/out-SCALE``).
+``--keep DIR`` builds in DIR and keeps each release (``DIR/out-SCALE``);
+``--loads-only RELEASE...`` compares the loads of releases built before.
 """
 
 from __future__ import annotations
@@ -163,16 +164,22 @@ def measure(scale: int, work: Path, load_runs: int) -> dict[str, Any]:
     """One scale: the build, then the loads side by side, with the load average around them."""
     before = load_average()
     row = build_at(scale, work)
-    nquads = Path(str(row["release"])) / "dumps" / "cgkg.nq"
+    row.update(scale=scale, **compare_loads(Path(str(row["release"])), load_runs, work))
+    row["load_average"] = {"before": before, "after": load_average()}
+    return row
+
+
+def compare_loads(release: Path, load_runs: int, work: Path) -> dict[str, Any]:
+    """The loads of ``release/dumps/cgkg.nq``, ours and Oxigraph's, and their ratios."""
+    nquads = release / "dumps" / "cgkg.nq"
     triples = sum(1 for _ in nquads.open("rb"))
     times = loads(nquads, load_runs, work)
-    row.update(scale=scale, load_quads=triples, loads=times)
+    row: dict[str, Any] = {"nquads": str(nquads), "load_quads": triples, "loads": times}
     row["ours_kps"] = triples / statistics.median(times["ours"]) / 1000
     row["step_kps"] = triples / statistics.median(times["ours_step"]) / 1000
     row["oxigraph_kps"] = triples / statistics.median(times["oxigraph"]) / 1000
     row["ratio"] = row["ours_kps"] / row["oxigraph_kps"]
     row["step_ratio"] = row["step_kps"] / row["oxigraph_kps"]
-    row["load_average"] = {"before": before, "after": load_average()}
     return row
 
 
@@ -189,10 +196,18 @@ def machine() -> dict[str, Any]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--scales", type=int, nargs="+", default=[1, 100])
+    parser.add_argument("--scales", type=int, nargs="*", default=[1, 100])
     parser.add_argument("--load-runs", type=int, default=3)
     parser.add_argument("--json", type=Path)
     parser.add_argument("--keep", type=Path, help="build in this folder and keep the releases")
+    parser.add_argument(
+        "--loads-only",
+        type=Path,
+        nargs="*",
+        default=[],
+        metavar="RELEASE",
+        help="built releases whose dumps/cgkg.nq to load side by side, without building",
+    )
     args = parser.parse_args()
     rows = []
     with tempfile.TemporaryDirectory(prefix="cgkg-scale-") as folder:
@@ -204,7 +219,13 @@ def main() -> None:
             rows.append(row)
             if not args.keep:
                 shutil.rmtree(work / f"out-{scale}", ignore_errors=True)
-    print(report(rows))
+        for release in args.loads_only:
+            before = load_average()
+            row = {"release": str(release), **compare_loads(release, args.load_runs, work)}
+            row["load_average"] = {"before": before, "after": load_average()}
+            print(json.dumps(row), flush=True)
+            rows.append(row)
+    print(report([row for row in rows if "scale" in row]))
     if args.json:
         args.json.write_text(json.dumps({"machine": machine(), "rows": rows}, indent=2) + "\n")
 
