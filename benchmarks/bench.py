@@ -10,7 +10,8 @@ Mixes (benchmarks/bench_mixes.py), each at every ``--concurrency`` (1 and 8):
 * ``unique``: the same, each request with its own trailing comment line
   ``# <salt>-<slot>-<n>``: no request is the same twice, no cache helps.
 * ``lookup``: one division by its GB/T 2260 code (``cgkg:divisionCode``), the
-  release's 95 codes cycled, a small SELECT; repeated.
+  release's codes cycled (95 in the real release; at most ``--lookup-codes``,
+  evenly spaced), a small SELECT; repeated.
 
 Targets (benchmarks/bench_targets.py), all on 127.0.0.1, started together and
 measured in turn cell by cell, so that each ratio compares figures taken
@@ -99,6 +100,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--wrk-threads", type=int, default=1, help="wrk threads (at most concurrency)")
     p.add_argument("--repeat", type=int, default=1, help="runs per cell; the median is kept")
     p.add_argument("--oxigraph-timeout-s", type=int, help="pass --timeout-s to Oxigraph")
+    p.add_argument(
+        "--lookup-codes", type=int, default=500, help="most division codes in the lookup mix"
+    )
     p.add_argument(
         "--request-timeout-s", type=int, default=30, help="wrk: a request this slow is an error"
     )
@@ -236,7 +240,7 @@ def main(argv: list[str] | None = None) -> int:
         bench_clients.require_wrk()
     folder, manifest = release(args.out)
     store_dir = folder / manifest["store"]
-    mixes = bench_mixes.build_mixes(args.mixes, store_dir)
+    mixes = bench_mixes.build_mixes(args.mixes, store_dir, args.lookup_codes)
     meta: dict[str, Any] = {"release": manifest["build_id"], "triples": manifest["triples"]}
     meta |= bench_report.machine(args.client)
     print(", ".join(f"{k} {v}" for k, v in meta.items()))

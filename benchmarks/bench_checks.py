@@ -7,6 +7,10 @@
 * the targets agree with each other (a difference is reported, not fatal:
   engines may differ in how they write the same answer).
 
+A query a target stops at its own time limit (503 or 504) is not a wrong
+answer: it is reported as a disagreement and measured as it is (an error in
+its cells), since that is what a client of that target gets.
+
 Answers are compared normalized: solutions as a multiset of bindings (ties
 of ORDER BY may come in any order), graphs as a set of triples with blank
 nodes blanked out.
@@ -25,7 +29,7 @@ from bench_clients import ACCEPT
 from bench_mixes import Mix, unique_variant
 from bench_targets import HOST, Target
 
-__all__ = ["CheckError", "check_target", "disagreements"]
+__all__ = ["CheckError", "TimeLimit", "check_target", "disagreements"]
 
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 _COUNT = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
@@ -35,6 +39,10 @@ Answers = dict[tuple[str, int], Hashable]
 
 class CheckError(RuntimeError):
     """A target answered a query of a mix wrongly or not at all."""
+
+
+class TimeLimit(CheckError):
+    """A target stopped a query at its time limit (503, 504)."""
 
 
 def fetch(target: Target, query: str) -> tuple[str, bytes]:
@@ -47,7 +55,8 @@ def fetch(target: Target, query: str) -> tuple[str, bytes]:
             return media, response.read()
     except urllib.error.HTTPError as exc:
         detail = exc.read()[:300].decode("utf-8", "replace")
-        raise CheckError(f"{target.name}: HTTP {exc.code} for {query[:80]!r}: {detail}") from exc
+        kind = TimeLimit if exc.code in (503, 504) else CheckError
+        raise kind(f"{target.name}: HTTP {exc.code} for {query[:80]!r}: {detail}") from exc
 
 
 def _term(term: dict[str, str]) -> tuple[str, ...]:
@@ -106,7 +115,12 @@ def check_target(target: Target, mixes: list[Mix], triples: int) -> Answers:
     answers: Answers = {}
     for mix in mixes:
         for index, query in enumerate(mix.queries):
-            plain = normalize(*fetch(target, query))
+            try:
+                plain = normalize(*fetch(target, query))
+            except TimeLimit as exc:
+                print(f"warning: {exc}")
+                answers[(mix.name, index)] = ("time limit",)
+                continue
             answers[(mix.name, index)] = plain
             if mix.unique:
                 varied = normalize(*fetch(target, unique_variant(query, f"check-{index}")))
