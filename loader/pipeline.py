@@ -25,6 +25,7 @@ from loader.crosscheck import crosscheck
 from loader.crosswalk import CROSSWALK_STEM, crosswalk_csv, crosswalk_json, crosswalk_records
 from loader.dumps import DUMP_STEM, DumpFile, plan_dumps, write_dumps, write_file_pair
 from loader.errors import BuildError, fail
+from loader.graphs import NamedGraphs
 from loader.linksets import LINKS_FILE, links_ntriples, wikidata_links, wikidata_linkset
 from loader.lookup_table import LOOKUP_FILE, division_rows, lookup_table
 from loader.manifest import CHANGELOG, inputs_digest, write_manifest
@@ -94,8 +95,22 @@ class BuildResult:
     timings: dict[str, float]
 
 
-def compile_graph(settings: BuildSettings, timer: Timer) -> Compiled:
-    """Read, cross-check, map and validate; raises BuildError on any problem."""
+@dataclass(frozen=True)
+class Mapped:
+    """The release's graphs as quads, before validation, with what they were made from."""
+
+    sources: Sources
+    retired: list[Retirement]
+    releases: tuple[Release, ...]
+    named: NamedGraphs
+    quads: list[ox.Quad]
+    ontology: Graph
+    shapes: Graph
+    turtle_files: list[Path]
+
+
+def map_graph(settings: BuildSettings, timer: Timer) -> Mapped:
+    """Read and cross-check the sources, then map them (and the ontology) to quads."""
     with timer.step("parse"):
         sources = crosscheck(read_sources(settings.data_dir))
         check_base_iri(sources.dataset, settings.base_iri)
@@ -110,14 +125,23 @@ def compile_graph(settings: BuildSettings, timer: Timer) -> Compiled:
         named.extend(graph_quads(ontology, named.graph_name(g.ONTOLOGY).value))
         quads = named.sorted_quads()
         check_retired(retired, quads, settings.base_iri)
+    files = ontology_files + shape_files
+    return Mapped(sources, retired, releases, named, quads, ontology, shapes, files)
+
+
+def compile_graph(settings: BuildSettings, timer: Timer) -> Compiled:
+    """Read, cross-check, map and validate; raises BuildError on any problem."""
+    m = map_graph(settings, timer)
     with timer.step("shacl"):
-        report = validate(_memory_store(quads), shapes, named.origins)
+        report = validate(memory_store(m.quads), m.shapes, m.named.origins)
     if not report.conforms:
         _keep_failure_report(settings.out_dir, report)
         raise BuildError(report.problems)
-    inputs = _inputs(settings, ontology_files + shape_files)
-    names = {name: iri.value for name, iri in named.names.items()}
-    return Compiled(sources, retired, quads, names, ontology, shapes, report, inputs, releases)
+    inputs = _inputs(settings, m.turtle_files)
+    names = {name: iri.value for name, iri in m.named.names.items()}
+    return Compiled(
+        m.sources, m.retired, m.quads, names, m.ontology, m.shapes, report, inputs, m.releases
+    )
 
 
 def build(settings: BuildSettings, progress: Progress | None = None) -> BuildResult:
@@ -242,7 +266,7 @@ def _join_tables(work: Path, store: ox.Store, base_iri: str) -> tuple[list[DumpF
     return files, len(links)
 
 
-def _memory_store(quads: list[ox.Quad]) -> ox.Store:
+def memory_store(quads: list[ox.Quad]) -> ox.Store:
     """The graphs to validate, in memory: nothing is written before they conform."""
     store = ox.Store()
     store.bulk_extend(quads)
@@ -402,4 +426,13 @@ def _exclusive(out_dir: Path) -> Iterator[None]:
             fcntl.flock(lock, fcntl.LOCK_UN)
 
 
-__all__ = ["BuildResult", "Compiled", "Timer", "build", "compile_graph"]
+__all__ = [
+    "BuildResult",
+    "Compiled",
+    "Mapped",
+    "Timer",
+    "build",
+    "compile_graph",
+    "map_graph",
+    "memory_store",
+]

@@ -30,6 +30,16 @@ def validate(store: ox.Store, shapes: Graph, origins: dict[URIRef, Origin]) -> V
     store (loader/sparql_constraints.py): per focus node they made validation
     quadratic in the number of zones.
     """
+    conforms, report, root = validate_core(store, shapes)
+    if not validate_sparql(store, shapes, report, root):
+        conforms = False
+    report.set((root, SH.conforms, Literal(bool(conforms))))
+    return ValidationReport(bool(conforms), report, _problems(report, origins))
+
+
+def validate_core(store: ox.Store, shapes: Graph) -> tuple[bool, Graph, Node]:
+    """SHACL Core in pyshacl-turbo (the SPARQL constraints left out): whether the store
+    conforms, the report, and the report's ``sh:ValidationReport`` node."""
     core = Graph()
     for triple in shapes:
         if triple[1] != SH.sparql:
@@ -45,11 +55,17 @@ def validate(store: ox.Store, shapes: Graph, origins: dict[URIRef, Origin]) -> V
     assert isinstance(report, Graph)  # noqa: S101 - the report is a Graph unless serialised
     root = report.value(None, RDF.type, SH.ValidationReport, any=False)
     assert root is not None  # noqa: S101 - every report has one sh:ValidationReport
+    return bool(conforms), report, root
+
+
+def validate_sparql(store: ox.Store, shapes: Graph, report: Graph, root: Node) -> bool:
+    """The SPARQL constraints, each once over the store, their results added to ``report``;
+    False when one of them finds a violation."""
+    conforms = True
     for constraint in sparql_constraints(shapes):
         if check(store, constraint, report, root) and constraint.severity == SH.Violation:
             conforms = False
-    report.set((root, SH.conforms, Literal(bool(conforms))))
-    return ValidationReport(bool(conforms), report, _problems(report, origins))
+    return conforms
 
 
 def _problems(report: Graph, origins: dict[URIRef, Origin]) -> list[Problem]:
