@@ -209,16 +209,27 @@ def measure(
                     if target.name in failed:
                         continue
                     salt = f"{stamp}r{run}t{index}c{conc}"
+                    before = bench_memory.cpu_by_role(target.groups)
                     try:
                         cell = measure_one(args, target, mix, conc, salt, run)
                     except (RuntimeError, OSError) as exc:  # e.g. the server died
                         print(f"{target.name} failed on {mix.name} c={conc}, dropped: {exc}")
                         failed.add(target.name)
                         continue
+                    cell = _with_cpu(cell, before, bench_memory.cpu_by_role(target.groups))
                     print(bench_report.row_line(cell), flush=True)
                     runs.append(cell)
                     _sample_memory(memory, target)
     return runs
+
+
+def _with_cpu(cell: Cell, before: dict[str, float], after: dict[str, float]) -> Cell:
+    """``cell`` with the target's CPU milliseconds per request in it, by role (warm-up
+    included, so slightly high; processes that ended meanwhile are left out)."""
+    requests = max(1, cell.measurement.requests)
+    spent = {role: after[role] - before.get(role, 0.0) for role in after}
+    per_request = {role: round(s * 1000 / requests, 3) for role, s in spent.items() if s > 0}
+    return dataclasses.replace(cell, cpu_ms_per_request=per_request)
 
 
 def _sample_memory(memory: dict[str, Any], target: Target) -> None:

@@ -7,7 +7,7 @@ import json
 import os
 import platform
 import subprocess
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +38,8 @@ class Cell:
     concurrency: int
     run: int
     measurement: Measurement
+    cpu_ms_per_request: dict[str, float] = field(default_factory=dict)
+    """The target's CPU time per request during the cell, by process role."""
 
     def as_dict(self) -> dict[str, Any]:
         m = self.measurement
@@ -48,6 +50,7 @@ class Cell:
             "run": self.run,
             **asdict(m),
             "rps": m.rps,
+            "cpu_ms_per_request": self.cpu_ms_per_request,
         }
 
 
@@ -103,7 +106,9 @@ def row_line(cell: Cell) -> str:
     return (
         f"{cell.mix:<8} c={cell.concurrency:<2} {cell.target:<16} {m.rps:>8.0f} req/s  "
         f"p50 {m.p50_ms:>7.2f} ms  p99 {m.p99_ms:>8.2f} ms  n={m.requests:<6} "
-        f"errors={m.errors:<4} client cpu {m.client_cpu_s / m.elapsed_s:.0%}"
+        f"errors={m.errors:<4} client cpu {m.client_cpu_s / m.elapsed_s:.0%}  "
+        + " ".join(f"{role} {ms:.2f}" for role, ms in sorted(cell.cpu_ms_per_request.items()))
+        + " ms cpu/request"
     )
 
 
