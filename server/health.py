@@ -3,7 +3,8 @@
 ``ok`` (200) only when every query process can answer a query and every file the
 release's manifest lists can be read; otherwise 503 with ``problems`` saying
 what is wrong. The query counters are the whole server's (the query engine is
-shared); the ``cache`` counters are those of the HTTP worker that answered.
+shared); the ``cache`` counters are those of the HTTP worker that answered (``worker``,
+its process id), with the budget it fills (``cache_bytes``).
 
 ``serving`` says which release each part of the server serves: the query engine
 (``engine``) and every HTTP worker (``workers``, by process id), so a rollout can
@@ -51,8 +52,10 @@ def health() -> Response:
         switching=len({r for r in (serving["engine"], *serving["workers"].values()) if r}) > 1,
         queries=stats,
         cache={
+            "worker": os.getpid(),
             "entries": len(cache),
             "bytes": cache.bytes,
+            "budget": cache.budget,
             "hits": cache.hits,
             "misses": cache.misses,
         },

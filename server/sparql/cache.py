@@ -93,6 +93,10 @@ class ResponseCache:
     def bytes(self) -> int:
         return self._bytes
 
+    @property
+    def budget(self) -> int:
+        return self._max_bytes
+
     def get(self, key: Hashable) -> CachedResponse | None:
         with self._lock:
             item = self._entries.get(key)

@@ -36,6 +36,16 @@ def test_health_reports_uptime_and_query_processes(client: FlaskClient) -> None:
     assert body["queries"]["processes"]["size"] == 2
 
 
+def test_health_says_which_worker_answered_and_how_full_its_cache_is(
+    make_app: Callable[..., Flask],
+) -> None:
+    client = make_app(cache_bytes=1 << 20).test_client()
+    client.get("/sparql", query_string={"query": "ASK {}"}, headers={"Accept": "text/csv"})
+    cache = client.get("/health").get_json()["cache"]
+    assert (cache["worker"], cache["budget"], cache["entries"]) == (os.getpid(), 1 << 20, 2)
+    assert 0 < cache["bytes"] <= cache["budget"]
+
+
 def test_health_is_503_when_a_query_process_cannot_answer(make_app) -> None:  # type: ignore[no-untyped-def]
     app = make_app()
     services: Services = app.extensions[EXTENSION_KEY]
