@@ -75,8 +75,8 @@ def reconcile_batch(
 ) -> dict[str, Any]:
     """Candidates per query; :class:`ContentTooLarge` when the batch's typos would take
     more than ``budget``. The rate limit counts requests, so one request must not cost
-    a minute of CPU: at 1,000x synthetic data (276,165 name forms) one typo took about
-    55 ms here, a batch of 1,000 typos would take about a minute."""
+    half a minute of CPU: at 1,000x synthetic data (276,165 name forms) one typo takes
+    about 35 ms (docs/benchmarks.md), so a batch of 1,000 typos would take about 35 s."""
     try:
         return {
             key: {"result": _reconcile(table, key, query, budget)} for key, query in batch.items()
