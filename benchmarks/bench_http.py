@@ -75,7 +75,10 @@ def _build(data: Path, out: Path, base_iri: str) -> dict[str, Any]:
     return figures
 
 
-def real_release(work: Path) -> Release:
+def real_release(given: Path | None, work: Path) -> Release:
+    """The real data's release: ``given`` (an ``--out`` folder) as it is, or built in ``work``."""
+    if given is not None:
+        return Release("real", given, {})
     from loader.settings import BuildSettings
 
     base = BuildSettings().base_iri

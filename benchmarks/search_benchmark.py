@@ -153,6 +153,7 @@ def measure(release: Release, work: Path, args: argparse.Namespace) -> dict[str,
 
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
+    parser.add_argument("--real", type=Path, help="a built --out folder of the real data")
     parser.add_argument("--synthetic", type=Path, help="a built --out folder of synthetic data")
     parser.add_argument("--scale", type=int, default=1000, help="else generate and build this")
     parser.add_argument("--no-synthetic", action="store_true", help="the real data only")
@@ -168,7 +169,7 @@ def main() -> None:
     results: dict[str, Any] = {"machine": machine()}
     with tempfile.TemporaryDirectory(prefix="cgkg-search-bench-") as tmp:
         work = Path(tmp)
-        releases = [real_release(work)]
+        releases = [real_release(args.real, work)]
         if not args.no_synthetic:
             releases.append(synthetic_release(args.synthetic, args.scale, work))
         for release in releases:
