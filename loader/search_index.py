@@ -5,8 +5,9 @@ type and display names of the resource it belongs to; the server groups the
 hits by resource. The texts come from the store through ``sparql/search_texts.rq``
 and are sorted by resource, property and text here, not by the query: at 1,000x
 synthetic data (356,226 texts) Oxigraph's ORDER BY took longer than the query
-itself (about 100 s more on a loaded machine), where Python sorts the rows in under
-a second. The build therefore holds every text once (a few hundred MB at 1,000x).
+itself (167 s against 64 s, on a loaded machine), where the whole stage, this sort
+included, takes 18 s (docs/benchmarks.md). The build therefore holds every text at
+once, not one resource at a time.
 
 Chinese has no spaces, so each Han character is a token of its own, at its own
 position; letters and digits in runs are words (lower-cased, accents folded,
@@ -154,8 +155,8 @@ def _index(folder: Path, store: ox.Store) -> _Counts:
     folder.mkdir()
     index = tantivy.Index(_schema(), str(folder))
     index.register_tokenizer(ANALYZER["name"], analyzer(ANALYZER))
-    # One thread and one commit: one segment, documents in query order, the same
-    # ranking of ties in every build.
+    # One thread and one commit: documents in the same order in every build, the same
+    # ranking of ties (one segment on the real data; a full heap spills a second).
     writer = index.writer(heap_size=_WRITER_HEAP, num_threads=1)
     counts = _Counts()
     for _, group in groupby(_rows(store), key=lambda r: r["resource"]):
