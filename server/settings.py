@@ -191,11 +191,7 @@ class ServerSettings:
     )
     max_typo_comparisons: int = field(
         default=10_000_000,
-        metadata=_help(
-            "Most name forms one reconciliation batch may compare its typos against (each "
-            "name that is not found exactly costs every name form of the release); a "
-            "batch needing more is refused with 413."
-        ),
+        metadata=_help("Most name forms a reconciliation batch may compare typos with (else 413)."),
     )
     trusted_proxies: int = field(
         default=0,
@@ -243,14 +239,10 @@ class ServerSettings:
         if self.log_level not in ("debug", "info", "warning", "error"):
             raise SettingsError("log_level must be one of debug, info, warning, error")
 
-    # -- derived paths -------------------------------------------------------------
-
     @property
     def runtime_path(self) -> Path | None:
         """:attr:`runtime_dir` as a path, ``None`` when the app runs its own engine."""
         return Path(self.runtime_dir) if self.runtime_dir else None
-
-    # -- sources of values ---------------------------------------------------------
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> ServerSettings:
