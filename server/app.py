@@ -6,7 +6,7 @@ none), makes the :class:`~server.services.Services` every view uses, registers
 the SPARQL, health and web blueprints, and stacks the HTTP wrappers. A request
 travels, outermost first::
 
-    AccessLog → SecurityHeaders → Cors → UrlLimit → RateLimit → CacheHits → Flask
+    AccessLog → SecurityHeaders → Cors → HeaderLimit → UrlLimit → RateLimit → CacheHits → Flask
       Flask: errors.register · blueprints (sparql, graph store, health, web)
              after_request: relative_location → compression.compress → conditional.finish
 """
@@ -23,7 +23,7 @@ from server.http import compression, conditional
 from server.http.access_log import AccessLog
 from server.http.cache_hits import CacheHits
 from server.http.cors import Cors
-from server.http.limits import UrlLimit
+from server.http.limits import HeaderLimit, UrlLimit
 from server.http.ratelimit import RateLimit, RateLimiter
 from server.http.security_headers import SecurityHeaders, relative_location
 from server.kg import KnowledgeGraph
@@ -85,7 +85,10 @@ def _stack(app: Flask, services: Services) -> None:
     inner = CacheHits(
         app.wsgi_app, services.cache, s.gzip_min_bytes, lambda: services.releases.kg.build_id
     )
-    limited = UrlLimit(RateLimit(inner, services.limiter, s.trusted_proxies), s.max_url_bytes)
+    limited = HeaderLimit(
+        UrlLimit(RateLimit(inner, services.limiter, s.trusted_proxies), s.max_url_bytes),
+        s.max_header_bytes,
+    )
     front = SecurityHeaders(Cors(limited, s.cors_origin))
     app.wsgi_app = AccessLog(front, s.trusted_proxies) if s.access_log else front  # type: ignore[method-assign]
 

@@ -49,7 +49,6 @@ EXIT_OK = 0
 EXIT_USAGE = 2
 
 _LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
-_HEADER_ALLOWANCE = 32 * 1024  # request headers beside the request line, in the read buffer
 
 log = logging.getLogger("server.cli")
 
@@ -111,7 +110,9 @@ def granian_server(settings: ServerSettings) -> MPServer:
         http1_settings=HTTP1Settings(
             header_read_timeout=int(settings.header_timeout_s * 1000),
             keep_alive=True,
-            max_buffer_size=max(8192, settings.max_url_bytes + _HEADER_ALLOWANCE),
+            # Room for twice the header limit, so that a head over it reaches the app's
+            # HeaderLimit and gets a 431 that says why (server/http/limits.py).
+            max_buffer_size=max(8192, settings.max_url_bytes + 2 * settings.max_header_bytes),
         ),
         log_enabled=True,
         log_level=LogLevels(settings.log_level),

@@ -34,7 +34,7 @@ class SettingsError(ValueError):
 _AT_LEAST_ONE = ("port", "workers", "threads", "query_processes", "client_max_queries")
 _POSITIVE = (
     "query_timeout_s", "queue_timeout_s", "queue_size", "max_result_rows", "max_result_bytes",
-    "max_query_bytes", "max_url_bytes", "header_timeout_s",
+    "max_query_bytes", "max_url_bytes", "max_header_bytes", "header_timeout_s",
 )  # fmt: skip
 
 
@@ -170,6 +170,14 @@ class ServerSettings:
     max_url_bytes: int = field(
         default=8 * 1024,
         metadata=_help("Longest request target (path and query string) accepted (else 414)."),
+    )
+    max_header_bytes: int = field(
+        default=32 * 1024,
+        metadata=_help(
+            "Most bytes of request header fields accepted (else 431 in the error shape); "
+            "the HTTP server itself refuses a head over max_url_bytes + 2 x this, with an "
+            "empty 431."
+        ),
     )
     service_allowlist: tuple[str, ...] = field(
         default=(),

@@ -456,15 +456,20 @@ def in_error_shape(answer: Answer) -> bool:
 _TARGET = re.compile(rb"^[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]*$")
 
 
+_BUFFER = 8 * 1024 + 2 * 32 * 1024
+"""granian's buffer for a request head at the defaults (max_url_bytes + 2 x max_header_bytes):
+a smaller head reaches the application, which answers in the error shape."""
+
+
 def malformed_http(request: Hostile) -> bool:
     """Whether ``request`` is not well-formed HTTP/1.1 (which the HTTP server refuses itself):
     a request target with characters RFC 9112 does not allow, or a head over its limits
-    (100 header fields, the HTTP/1 buffer)."""
+    (100 header fields, the HTTP/1 buffer, a request target of 65,534 bytes)."""
     head = request.wire.split(b"\r\n\r\n", 1)[0]
     lines = head.split(b"\r\n")
     parts = lines[0].split(b" ")
-    target_ok = len(parts) == 3 and _TARGET.match(parts[1]) is not None
-    return request.kind == "raw" or not target_ok or len(lines) > 100 or len(head) > 16_000
+    target_ok = len(parts) == 3 and len(parts[1]) <= 65_534 and _TARGET.match(parts[1]) is not None
+    return request.kind == "raw" or not target_ok or len(lines) > 100 or len(head) > _BUFFER
 
 
 def from_the_application(answer: Answer) -> bool:

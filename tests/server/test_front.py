@@ -98,6 +98,21 @@ def test_a_url_over_the_limit_gets_the_documented_error(front: LiveServer) -> No
     assert (status, body.startswith(b"414 ")) == (414, True)
 
 
+def test_header_fields_over_the_limit_get_431_in_the_error_shape_not_an_empty_one(
+    front: LiveServer,
+) -> None:
+    """60 KB of headers: over max_header_bytes (32 KiB), inside granian's buffer, so the
+    application answers (with its security headers and the text error body); granian's
+    own 431 has neither."""
+    head = b"GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: " + b"a" * 60_000
+    answer = _raw(front, head + b"\r\nConnection: close\r\n\r\n")
+    status_line, rest = answer.split(b"\r\n", 1)
+    headers, body = rest.split(b"\r\n\r\n", 1)
+    assert status_line == b"HTTP/1.1 431 Request Header Fields Too Large"
+    assert b"x-content-type-options: nosniff" in headers.lower()
+    assert body.startswith(b"431 Request Header Fields Too Large: ")
+
+
 def test_garbage_instead_of_a_request_is_a_bad_request(front: LiveServer) -> None:
     assert _raw(front, b"GARBAGE\r\n\r\n").startswith(b"HTTP/1.1 400")
 

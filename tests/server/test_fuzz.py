@@ -48,7 +48,8 @@ def faults(request: Hostile, answer: Answer | None) -> list[str]:
         return ["503: the query process died"]  # not a deliberate refusal: a crash
     if not from_the_application(answer):
         # The HTTP server's own refusal of a request it cannot parse (docs/server.md).
-        return [] if malformed_http(request) and status in (400, 413, 431) else ["bare front"]
+        own = (400, 413, 414, 431)  # 414: hyper's, for a request target over 65,534 bytes
+        return [] if malformed_http(request) and status in own else ["bare front"]
     if status >= 400 and request.method != "HEAD" and not in_error_shape(answer):
         return [f"{status} not in the error shape"]
     return []
