@@ -57,6 +57,8 @@ def fetch(target: Target, query: str) -> tuple[str, bytes]:
         detail = exc.read()[:300].decode("utf-8", "replace")
         kind = TimeLimit if exc.code in (503, 504) else CheckError
         raise kind(f"{target.name}: HTTP {exc.code} for {query[:80]!r}: {detail}") from exc
+    except TimeoutError as exc:  # no time limit of its own: this check's 60 s
+        raise TimeLimit(f"{target.name}: no answer within 60 s for {query[:80]!r}") from exc
 
 
 def _term(term: dict[str, str]) -> tuple[str, ...]:
