@@ -1,10 +1,9 @@
 """Server settings: one frozen dataclass, the only place that reads the environment.
 
-Precedence, lowest first: the dataclass defaults, ``KG_<NAME>`` environment
-variables (:meth:`ServerSettings.from_env`), then command-line flags
-(:func:`server.cli.add_arguments` / :meth:`ServerSettings.with_args`). Every field carries a
-``help`` string in its metadata; ``docs/server.md`` documents each one and a
-test keeps the two in step. Settings never change after the app is created.
+Precedence, lowest first: the defaults, ``KG_<NAME>`` environment variables (:meth:`.from_env`),
+then command-line flags (:func:`server.cli.add_arguments`, :meth:`.with_args`). Every field has
+a ``help`` string in its metadata; ``docs/server.md`` documents each one and a test keeps the
+two in step. Settings never change after the app is created.
 """
 
 from __future__ import annotations
@@ -171,14 +170,7 @@ class ServerSettings:
         default=8 * 1024,
         metadata=_help("Longest request target (path and query string) accepted (else 414)."),
     )
-    max_header_bytes: int = field(
-        default=32 * 1024,
-        metadata=_help(
-            "Most bytes of request header fields accepted (else 431 in the error shape); "
-            "the HTTP server itself refuses a head over max_url_bytes + 2 x this, with an "
-            "empty 431."
-        ),
-    )
+    max_header_bytes: int = field(default=32 * 1024, metadata=_help("Header bytes, else 431."))
     service_allowlist: tuple[str, ...] = field(
         default=(),
         metadata=_help(
