@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,7 @@ from server.sparql.description import VOCABULARY
 
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 CGKGSD = Namespace("https://w3id.org/cgkg/service#")
+ROOT = Path(__file__).resolve().parents[3]
 FORMATS = Namespace("http://www.w3.org/ns/formats/")
 ENDPOINT = URIRef("http://localhost/sparql")
 
@@ -157,4 +159,17 @@ def test_every_vocabulary_term_has_labels_and_comments_in_both_languages() -> No
         for prop in (RDFS.label, RDFS.comment):
             langs = {o.language for o in vocabulary.objects(term, prop) if isinstance(o, Literal)}
             assert langs == {"zh", "en"}, (term, prop)
-    assert len(terms) == 7
+
+
+def test_the_vocabulary_declares_exactly_the_terms_the_code_names() -> None:
+    vocabulary = Graph().parse(VOCABULARY, format="turtle")
+    declared = {str(s) for s in vocabulary.subjects(RDFS.isDefinedBy, None)}
+    named = {
+        str(CGKGSD) + name
+        for folder in ("server", "loader")
+        for path in (ROOT / folder).rglob("*")
+        if path.suffix in (".py", ".rq") and path.is_file()
+        for name in re.findall(r"(?:cgkgsd:|CGKGSD\.)([A-Za-z]+)", path.read_text(encoding="utf-8"))
+    }
+    assert named
+    assert declared == named
