@@ -32,7 +32,9 @@ def client(socket_path: Path) -> Iterator[BrokerClient]:
 
 @pytest.fixture
 def socket_path(server_settings: ServerSettings, built_out: Path, tmp_path: Path) -> Iterator[Path]:
-    settings = replace(server_settings, query_timeout_s=1.0)
+    # These tests are about connections, not the queue: a query waits as long as a loaded
+    # machine needs for the two query processes to answer all of them.
+    settings = replace(server_settings, query_timeout_s=1.0, queue_timeout_s=60.0)
     engine = QueryEngine(settings, Lease.current(built_out))
     path = tmp_path / "engine.sock"
     server = BrokerServer(path, engine)

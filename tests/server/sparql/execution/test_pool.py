@@ -46,7 +46,7 @@ def test_runaway_query_is_stopped_at_the_limit(pool: ProcessPool) -> None:
     started = time.monotonic()
     with pytest.raises(Expired):
         pool.run(job(RUNAWAY), 1.0)
-    assert time.monotonic() - started < 3
+    assert time.monotonic() - started < 5  # the limit is 1 s; a runaway alone never ends
 
 
 def test_process_of_a_runaway_query_is_killed_and_replaced(pool: ProcessPool) -> None:
@@ -69,8 +69,10 @@ def test_query_over_the_memory_limit_kills_only_its_process(built_out: Path) -> 
     try:
         before = pool.pids
         greedy = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f } ORDER BY ?c ?f LIMIT 1"
+        # The deadline only bounds the test: the query dies of its memory limit long before
+        # on a quiet machine, and a loaded one must not turn that into an expiry.
         with pytest.raises(Died):
-            pool.run(job(greedy), 20)
+            pool.run(job(greedy), 120)
         assert (pool.pids != before, pool.run(job("ASK {}"), 5).kind) == (True, "ok")
     finally:
         pool.close()
