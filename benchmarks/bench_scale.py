@@ -24,6 +24,7 @@ import argparse
 import json
 import os
 import platform
+import resource
 import shutil
 import statistics
 import subprocess
@@ -99,18 +100,30 @@ def build_at(scale: int, work: Path) -> dict[str, Any]:
     return figures
 
 
-def timed(command: list[str]) -> tuple[float, str]:
-    """Wall seconds of the whole process, and what it printed."""
+def timed(command: list[str]) -> tuple[float, float, str]:
+    """Wall and CPU (user + system) seconds of the whole process, and what it printed."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     done = subprocess.run(command, check=True, capture_output=True, text=True)
-    return time.perf_counter() - start, done.stdout
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+    return wall, cpu, done.stdout
 
 
 def loads(nquads: Path, runs: int, work: Path) -> dict[str, list[float]]:
     """Seconds per load, ours and Oxigraph's alternated, each a fresh process into a fresh
-    folder; ``ours_step`` is the part of ours the build pays (no Python start-up)."""
+    folder; ``ours_step`` is the part of ours the build pays (no Python start-up), and
+    ``*_cpu`` the CPU seconds of each process (less sensitive than wall time to the other
+    jobs on a shared machine)."""
     oxigraph = shutil.which("oxigraph") or str(Path(sys.executable).with_name("oxigraph"))
-    times: dict[str, list[float]] = {"ours": [], "ours_step": [], "oxigraph": []}
+    times: dict[str, list[float]] = {
+        "ours": [],
+        "ours_step": [],
+        "oxigraph": [],
+        "ours_cpu": [],
+        "oxigraph_cpu": [],
+    }
     for run in range(runs):
         for name in ("ours", "oxigraph") if run % 2 == 0 else ("oxigraph", "ours"):
             target = work / f"load-{name}-{run}"
@@ -118,8 +131,9 @@ def loads(nquads: Path, runs: int, work: Path) -> dict[str, list[float]]:
                 command = [sys.executable, "-c", LOAD_OURS, str(target), str(nquads)]
             else:
                 command = [oxigraph, "load", "--location", str(target), "--file", str(nquads)]
-            seconds, printed = timed(command)
+            seconds, cpu, printed = timed(command)
             times[name].append(seconds)
+            times[f"{name}_cpu"].append(cpu)
             if name == "ours":
                 times["ours_step"].append(float(printed.split()[-1]))
             shutil.rmtree(target, ignore_errors=True)
