@@ -7,7 +7,8 @@
 * the targets agree with each other (a difference is reported, not fatal:
   engines may differ in how they write the same answer).
 
-A query a target stops at its own time limit (503 or 504) is not a wrong
+A query a target stops at its own time limit (503 or 504) or refuses for its
+result size (422: ours caps rows and bytes, Oxigraph does not) is not a wrong
 answer: it is reported as a disagreement and measured as it is (an error in
 its cells), since that is what a client of that target gets.
 
@@ -42,7 +43,8 @@ class CheckError(RuntimeError):
 
 
 class TimeLimit(CheckError):
-    """A target stopped a query at its time limit (503, 504)."""
+    """A target stopped a query at one of its own limits: time (503, 504) or result
+    size (422, a result over its row or byte cap)."""
 
 
 def fetch(target: Target, query: str) -> tuple[str, bytes]:
@@ -55,7 +57,7 @@ def fetch(target: Target, query: str) -> tuple[str, bytes]:
             return media, response.read()
     except urllib.error.HTTPError as exc:
         detail = exc.read()[:300].decode("utf-8", "replace")
-        kind = TimeLimit if exc.code in (503, 504) else CheckError
+        kind = TimeLimit if exc.code in (422, 503, 504) else CheckError
         raise kind(f"{target.name}: HTTP {exc.code} for {query[:80]!r}: {detail}") from exc
     except TimeoutError as exc:  # no time limit of its own: this check's 60 s
         raise TimeLimit(f"{target.name}: no answer within 60 s for {query[:80]!r}") from exc
