@@ -12,6 +12,7 @@ import os
 import sys
 from dataclasses import replace
 from pathlib import Path
+from typing import TypeAlias
 
 import pyoxigraph as ox
 
@@ -36,15 +37,26 @@ GRAPH_FORMATS = {
 }
 
 
+OUT_HELP = "build folder (default: $KG_OUT_DIR or ./build)"
+# What add_subparsers returns; argparse gives the type no public name.
+Commands: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="cgkg", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    out_help = "build folder (default: $KG_OUT_DIR or ./build)"
+    _add_build_commands(commands)
+    _add_query_commands(commands)
+    _add_publish_command(commands)
+    _add_serve_commands(commands)
+    return parser
 
+
+def _add_build_commands(commands: Commands) -> None:
     p = commands.add_parser("build", help="build the graph, validate it, publish store and dumps")
-    p.add_argument("--out", type=Path, help=out_help)
+    p.add_argument("--out", type=Path, help=OUT_HELP)
     p.add_argument("--quiet", action="store_true", help="no progress on stderr")
 
     p = commands.add_parser("validate", help="check sources and SHACL shapes; publish nothing")
@@ -61,6 +73,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--scale", type=int, default=1, help="40 x SCALE zones (default 1)")
     p.add_argument("--seed", type=int, default=0, help="the same seed gives the same bytes")
 
+
+def _add_query_commands(commands: Commands) -> None:
     p = commands.add_parser("query", help="run a SPARQL query against the built store")
     p.add_argument("query", nargs="?", help="query text (or use --file, or - for stdin)")
     p.add_argument("--file", type=Path, help="read the query from this file")
@@ -70,11 +84,13 @@ def _parser() -> argparse.ArgumentParser:
         help="output format: json/xml/csv/tsv for SELECT and ASK (default csv), "
         "ttl/nt/jsonld/rdf for CONSTRUCT and DESCRIBE (default ttl)",
     )
-    p.add_argument("--out", type=Path, help=out_help)
+    p.add_argument("--out", type=Path, help=OUT_HELP)
 
     p = commands.add_parser("stats", help="print the figures of the built release as JSON")
-    p.add_argument("--out", type=Path, help=out_help)
+    p.add_argument("--out", type=Path, help=OUT_HELP)
 
+
+def _add_publish_command(commands: Commands) -> None:
     p = commands.add_parser(
         "publish",
         help="write the current release into a SPARQL 1.1 store",
@@ -89,15 +105,17 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--dry-run", action="store_true", help="say what would be written; write nothing"
     )
-    p.add_argument("--out", type=Path, help=out_help)
+    p.add_argument("--out", type=Path, help=OUT_HELP)
 
+
+def _add_serve_commands(commands: Commands) -> None:
     p = commands.add_parser(
         "serve",
         help="serve the built release",
-        description="Serve the built release under gunicorn. Every other option (--host, "
+        description="Serve the built release under granian. Every other option (--host, "
         "--port, --workers, limits…) goes to the server: see `python -m server --help`.",
     )
-    p.add_argument("--out", type=Path, help=out_help)
+    p.add_argument("--out", type=Path, help=OUT_HELP)
 
     commands.add_parser(
         "rollout",
@@ -106,7 +124,6 @@ def _parser() -> argparse.ArgumentParser:
         "RELEASE`: see `python -m deploy --help` and docs/deployment.md.",
         add_help=False,
     )
-    return parser
 
 
 def main(argv: list[str] | None = None) -> int:
