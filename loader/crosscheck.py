@@ -80,9 +80,13 @@ def _zones_match_notice(s: Sources) -> list[Problem]:
         for name, u in notice_units.items()
         if name not in table_units
     ]
+    return problems + _zones_unique_and_counted(s)
+
+
+def _zones_unique_and_counted(s: Sources) -> list[Problem]:
     names = Counter(z.unit_name_zh for z in s.zones)
     codes = Counter(z.code for z in s.zones)
-    problems += [
+    problems = [
         _at(z.origin, "zone-unique", "unit appears more than once", z.unit_name_zh)
         for z in s.zones
         if names[z.unit_name_zh] > 1
@@ -141,11 +145,12 @@ def _zones_match_reference(s: Sources) -> list[Problem]:
 
 
 def _references(s: Sources) -> list[Problem]:
+    return _assignment_references(s) + _other_references(s)
+
+
+def _assignment_references(s: Sources) -> list[Problem]:
     zones = {z.code for z in s.zones}
     themes = {t.slug for t in s.themes}
-    agencies = {a.slug for a in s.agencies}
-    documents = {d.slug for d in s.documents}
-    divisions = {d.code for d in s.divisions}
     problems = [
         _at(a.origin, "assignment-zone", "no zone with this code", a.code)
         for a in s.assignments
@@ -162,7 +167,15 @@ def _references(s: Sources) -> list[Problem]:
         for a in s.assignments
         if pairs[(a.code, a.theme)] > 1
     ]
-    problems += [
+    return problems
+
+
+def _other_references(s: Sources) -> list[Problem]:
+    zones = {z.code for z in s.zones}
+    agencies = {a.slug for a in s.agencies}
+    documents = {d.slug for d in s.documents}
+    divisions = {d.code for d in s.divisions}
+    problems = [
         _at(i.origin, "initiative-zone", "no zone with this code", i.code)
         for i in s.initiatives
         if i.code not in zones
@@ -223,36 +236,7 @@ def _notice_phrases(s: Sources) -> list[Problem]:
 
 def _hierarchy(s: Sources) -> list[Problem]:
     by_code = {d.code: d for d in s.divisions}
-    problems = []
-    for d in s.divisions:
-        parent = by_code.get(d.parent_code) if d.parent_code else None
-        if d.level == "province" and d.parent_code:
-            problems.append(
-                _at(
-                    d.origin,
-                    "province-no-parent",
-                    "a provincial-level unit has a parent",
-                    d.parent_code,
-                )
-            )
-        elif d.level != "province" and parent is None:
-            problems.append(
-                _at(
-                    d.origin,
-                    "division-parent",
-                    "parent code is missing or unknown",
-                    d.parent_code or "",
-                )
-            )
-        elif parent is not None and parent.code[:2] != d.code[:2]:
-            problems.append(
-                _at(
-                    d.origin,
-                    "division-parent-province",
-                    f"parent {parent.code} is in another province",
-                    d.code,
-                )
-            )
+    problems = [p for d in s.divisions if (p := _parent_problem(d, by_code)) is not None]
     province_of = {u.code: u.province_code for u in s.zone_units}
     for code, province in province_of.items():
         division = by_code.get(code)
@@ -266,6 +250,27 @@ def _hierarchy(s: Sources) -> list[Problem]:
                 )
             )
     return problems
+
+
+def _parent_problem(d: Division, by_code: dict[str, Division]) -> Problem | None:
+    """What is wrong with a division's parent, if anything: one problem at most."""
+    parent = by_code.get(d.parent_code) if d.parent_code else None
+    if d.level == "province" and d.parent_code:
+        return _at(
+            d.origin, "province-no-parent", "a provincial-level unit has a parent", d.parent_code
+        )
+    if d.level != "province" and parent is None:
+        return _at(
+            d.origin, "division-parent", "parent code is missing or unknown", d.parent_code or ""
+        )
+    if parent is not None and parent.code[:2] != d.code[:2]:
+        return _at(
+            d.origin,
+            "division-parent-province",
+            f"parent {parent.code} is in another province",
+            d.code,
+        )
+    return None
 
 
 def _province(division: Division, by_code: dict[str, Division]) -> str | None:
