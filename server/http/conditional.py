@@ -23,9 +23,15 @@ from werkzeug.http import is_resource_modified
 
 __all__ = ["finish", "mark_cacheable", "not_modified", "tag_by_request"]
 
+_VALIDATORS = ("HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE", "HTTP_IF_MATCH")
+"""The headers by which werkzeug's ``is_resource_modified`` can find a copy still good
+(``If-Range`` only counts when not ignored, and it is ignored here)."""
+
 
 def not_modified(environ: Mapping[str, Any], etag: str, last_modified: datetime | None) -> bool:
     """Whether the client's copy, with validator ``etag`` (quoted), is still good."""
+    if not any(name in environ for name in _VALIDATORS):
+        return False  # most requests: no copy to compare, so skip werkzeug's parsing
     return not is_resource_modified(
         cast(Any, environ), etag=etag.strip('"'), last_modified=last_modified
     )

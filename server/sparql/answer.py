@@ -11,6 +11,7 @@ what it gives, so a cached answer is byte for byte the answer the view sends.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 from collections.abc import Callable, Mapping, MutableMapping
@@ -165,7 +166,8 @@ class QueryAnswerer:
         if solutions is None and graph is None:
             raise _not_acceptable(parsed, accept, None)
         names = (solutions.name if solutions else "", graph.name if graph else "")
-        environ[NOTE_QUERY_HASH] = query_hash(parsed.query)
+        digest = query_hash(parsed.query)
+        environ[NOTE_QUERY_HASH] = digest
         key = (build_id, parsed.query, parsed.default_graphs, parsed.named_graphs, *names)
         entry = self._cache.get(key) if self._cache.enabled else None
         environ[NOTE_CACHE] = "hit" if entry is not None else "miss"
@@ -173,7 +175,7 @@ class QueryAnswerer:
             outcome = runner(self.job(parsed, *names, base_iri))
             if outcome.kind != "ok":
                 raise _refusal(outcome, parsed, accept)
-            entry = self._entry(outcome, parsed)
+            entry = self._entry(outcome, parsed, digest)
             if outcome.build_id != build_id:  # the engine has moved on: answer, keep nothing
                 return entry
             if self._cache.enabled:
@@ -183,10 +185,9 @@ class QueryAnswerer:
         environ[NOTE_ROWS] = entry.rows
         return entry
 
-    def _entry(self, outcome: Outcome, parsed: QueryRequest) -> CachedResponse:
+    def _entry(self, outcome: Outcome, parsed: QueryRequest, digest: str) -> CachedResponse:
         fmt = by_name(outcome.format)
-        digest = query_hash(parsed.query)
-        built_at = _built_at(outcome)
+        built_at, last_modified = _built_at(outcome.built_at)
         headers = [
             ("Content-Type", fmt.content_type),
             ("Cache-Control", f"public, max-age={self._settings.cache_max_age_s}"),
@@ -194,8 +195,8 @@ class QueryAnswerer:
             ("X-Result-Rows", str(outcome.rows)),
             ("X-Query-Hash", digest),
         ]
-        if built_at is not None:
-            headers.append(("Last-Modified", format_datetime(built_at, usegmt=True)))
+        if last_modified:
+            headers.append(("Last-Modified", last_modified))
         validator = "\x00".join(
             (parsed.query, *parsed.default_graphs, "|", *parsed.named_graphs, fmt.name)
         )
@@ -213,5 +214,11 @@ class QueryAnswerer:
         )
 
 
-def _built_at(outcome: Outcome) -> datetime | None:
-    return datetime.fromisoformat(outcome.built_at) if outcome.built_at else None
+@functools.lru_cache(maxsize=8)
+def _built_at(built_at: str) -> tuple[datetime | None, str]:
+    """A release's build time and its ``Last-Modified`` value, worked out once per release
+    rather than on every answer (every answer of a release carries the same one)."""
+    if not built_at:
+        return None, ""
+    when = datetime.fromisoformat(built_at)
+    return when, format_datetime(when, usegmt=True)

@@ -30,12 +30,15 @@ there: about 320 bytes, measured with tracemalloc (tests/server/sparql/test_cach
 holds the whole cache to its budget that way)."""
 
 
+_SEQUENCES = (tuple, list)
+
+
 def _size(value: object) -> int:
     """Bytes held by ``value``: itself and, for a tuple or list, its items (a string
     shared between keys is counted in each, which errs on the side of the budget)."""
     size = sys.getsizeof(value)
-    if isinstance(value, tuple | list):
-        size += sum(_size(item) for item in value)
+    if isinstance(value, _SEQUENCES):  # a tuple of types and map(): half the cost per put
+        size += sum(map(_size, value))
     return size
 
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from email.utils import format_datetime
 
 import pytest
 from flask.testing import FlaskClient
 
+from server.http.conditional import not_modified
 from server.kg import KnowledgeGraph
 
 BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
@@ -71,3 +73,17 @@ def test_the_query_editor_is_not_cached(client: FlaskClient) -> None:
 def test_errors_are_not_cached(client: FlaskClient) -> None:
     response = client.get("/zone/2015/999999", headers={"Accept": "text/turtle"})
     assert (response.status_code, response.headers["Cache-Control"]) == (404, "no-store")
+
+
+@pytest.mark.parametrize(
+    ("header", "value"),
+    [
+        ("HTTP_IF_NONE_MATCH", '"r1-abc"'),
+        ("HTTP_IF_MODIFIED_SINCE", "Wed, 02 Dec 2026 00:00:00 GMT"),
+        ("HTTP_IF_MATCH", '"another"'),
+    ],
+)
+def test_not_modified_reads_each_validator_header(header: str, value: str) -> None:
+    built = datetime(2026, 12, 1, tzinfo=UTC)
+    assert not not_modified({}, '"r1-abc"', built)  # no validator: send the answer
+    assert not_modified({header: value}, '"r1-abc"', built)  # werkzeug's rule, as before
