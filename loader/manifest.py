@@ -78,15 +78,17 @@ def write_manifest(
         "lookup": LOOKUP_FILE,
         "search_index": search_index,
         "changelog": CHANGELOG,
-        "dumps": [
-            {
-                **asdict(d),
-                "download_url": f"{base_iri}dumps/{dataset['version']}/{d.path.rsplit('/', 1)[-1]}",
-            }
-            for d in dumps
-        ],
+        "dumps": _dump_entries(dumps, base_iri, str(dataset["version"])),
         "sources": [{"path": name, "sha256": file_sha256(p)} for name, p in sorted(sources)],
         "files": release_files(path.parent),
     }
     path.write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     return manifest
+
+
+def _dump_entries(dumps: list[DumpFile], base_iri: str, version: str) -> list[dict[str, object]]:
+    """Each dump as the manifest lists it, with its versioned download URL."""
+    return [
+        {**asdict(d), "download_url": f"{base_iri}dumps/{version}/{d.path.rsplit('/', 1)[-1]}"}
+        for d in dumps
+    ]

@@ -191,13 +191,7 @@ def _assemble(
         void_quads = _description(store, compiled, settings, downloads, timer, linkset)
         others = tables + joins
         dumps = _write_dumps(work, store, compiled, settings, void_quads, others) + others
-        _copy_changelog(settings, work)
-        write_retired(work / "retired.json", compiled.retired)
-        (work / "ontology.ttl").write_bytes(_turtle(_quads(compiled.ontology), prefix_map))
-        (work / "shapes.ttl").write_bytes(_turtle(_quads(compiled.shapes), prefix_map))
-        (work / "validation-report.ttl").write_bytes(
-            _turtle(_quads(compiled.report.graph), prefix_map)
-        )
+        _write_documents(work, compiled, settings, prefix_map)
     with timer.step("store"):
         finish_store(store, void_quads)
         sizes = graph_sizes(store)
@@ -213,6 +207,18 @@ def _assemble(
         sources=compiled.inputs,
         search_index=search_index,
     )
+
+
+def _write_documents(
+    work: Path, compiled: Compiled, settings: BuildSettings, prefix_map: dict[str, str]
+) -> None:
+    """The release's files beside its dumps: changelog, retired IRIs, ontology, shapes, report."""
+    _copy_changelog(settings, work)
+    write_retired(work / "retired.json", compiled.retired)
+    (work / "ontology.ttl").write_bytes(_turtle(_quads(compiled.ontology), prefix_map))
+    (work / "shapes.ttl").write_bytes(_turtle(_quads(compiled.shapes), prefix_map))
+    report = _turtle(_quads(compiled.report.graph), prefix_map)
+    (work / "validation-report.ttl").write_bytes(report)
 
 
 def _write_dumps(
