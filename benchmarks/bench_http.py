@@ -11,12 +11,14 @@ the way benchmarks/bench_scale.py builds it, in a fresh process.
 
 from __future__ import annotations
 
+import argparse
 import http.client
 import json
 import os
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
@@ -33,9 +35,11 @@ import bench_targets  # type: ignore[import-not-found, unused-ignore]
 __all__ = [
     "Client",
     "Release",
+    "add_release_arguments",
     "machine",
     "percentiles",
     "real_release",
+    "run",
     "served",
     "synthetic_release",
     "timed",
@@ -181,3 +185,33 @@ def machine() -> dict[str, Any]:
         memory_gib=round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30),
     )
     return info
+
+
+Measure = Callable[[Release, Path, argparse.Namespace], dict[str, Any]]
+
+
+def add_release_arguments(parser: argparse.ArgumentParser) -> None:
+    """The releases a benchmark measures: the real one and a synthetic one, built or given."""
+    parser.add_argument("--real", type=Path, help="a built --out folder of the real data")
+    parser.add_argument("--synthetic", type=Path, help="a built --out folder of synthetic data")
+    parser.add_argument("--scale", type=int, default=1000, help="else generate and build this")
+    parser.add_argument("--no-synthetic", action="store_true", help="the real data only")
+    parser.add_argument("--json", type=Path)
+
+
+def run(args: argparse.Namespace, prefix: str, measure: Measure) -> None:
+    """``measure`` on each release of ``args``; each result printed, all of them as JSON."""
+    results: dict[str, Any] = {"machine": machine()}
+    with tempfile.TemporaryDirectory(prefix=prefix) as tmp:
+        work = Path(tmp)
+        releases = [real_release(args.real, work)]
+        if not args.no_synthetic:
+            releases.append(synthetic_release(args.synthetic, args.scale, work))
+        for release in releases:
+            results[release.label] = measure(release, work, args)
+            print(json.dumps(results[release.label], ensure_ascii=False), flush=True)
+    results["loadavg_after"] = machine()["loadavg"]
+    text = json.dumps(results, indent=1, ensure_ascii=False)
+    print(text)
+    if args.json:
+        args.json.write_text(text + "\n", encoding="utf-8")

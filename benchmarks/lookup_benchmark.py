@@ -31,7 +31,6 @@ import argparse
 import json
 import random
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -41,11 +40,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))  # bench_http is a sibl
 from bench_http import (  # type: ignore[import-not-found, unused-ignore]
     Client,
     Release,
-    machine,
+    add_release_arguments,
     percentiles,
-    real_release,
+    run,
     served,
-    synthetic_release,
     timed,
 )
 
@@ -194,36 +192,18 @@ def measure(release: Release, work: Path, args: argparse.Namespace) -> dict[str,
 
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
-    parser.add_argument("--real", type=Path, help="a built --out folder of the real data")
-    parser.add_argument("--synthetic", type=Path, help="a built --out folder of synthetic data")
-    parser.add_argument("--scale", type=int, default=1000, help="else generate and build this")
-    parser.add_argument("--no-synthetic", action="store_true", help="the real data only")
+    add_release_arguments(parser)
     parser.add_argument("--names", type=int, default=100)
     parser.add_argument("--rounds", type=int, default=20)
     parser.add_argument("--peer-names", type=int, default=100)
     parser.add_argument("--peer-rounds", type=int, default=3)
     parser.add_argument("--budget-s", type=float, default=60.0, help="per measure")
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--json", type=Path)
     return parser.parse_args()
 
 
 def main() -> None:
-    args = parse_args()
-    results: dict[str, Any] = {"machine": machine()}
-    with tempfile.TemporaryDirectory(prefix="cgkg-lookup-bench-") as tmp:
-        work = Path(tmp)
-        releases = [real_release(args.real, work)]
-        if not args.no_synthetic:
-            releases.append(synthetic_release(args.synthetic, args.scale, work))
-        for release in releases:
-            results[release.label] = measure(release, work, args)
-            print(json.dumps(results[release.label], ensure_ascii=False), flush=True)
-    results["loadavg_after"] = machine()["loadavg"]
-    text = json.dumps(results, indent=1, ensure_ascii=False)
-    print(text)
-    if args.json:
-        args.json.write_text(text + "\n", encoding="utf-8")
+    run(parse_args(), "cgkg-lookup-bench-", measure)
 
 
 if __name__ == "__main__":
