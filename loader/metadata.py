@@ -1,27 +1,26 @@
 """The DCAT-AP 3 and VoID description of the dataset: catalogue, dataset, data service,
-distributions, release history and VoID figures (``graph/metadata``).
+graphs and VoID figures (``graph/metadata``); the files, this release's and earlier ones',
+are described by :mod:`loader.distributions`.
 
-Every download the build lists is described from its entry (path, format,
-media type, encoding), so a new file in the manifest's dumps gets its
-distribution with no code of its own. The description is part of the dataset
-(it is in the store and in every dump), so it cannot hold the size or checksum
-of a dump, which would have to be inside that dump: :func:`file_facts` gives
-those, and ``dumps/void.ttl`` is the description plus them. No blank nodes.
+The description is part of the dataset (it is in the store and in every dump), so it
+cannot hold the size or checksum of a dump, which would have to be inside that dump:
+:func:`loader.distributions.file_facts` gives those, and ``dumps/void.ttl`` is the
+description plus them. No blank nodes.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from importlib.resources import files
-from typing import Any, Protocol
+from typing import Any
 
 import pyoxigraph as ox
 from rdflib import Graph, Literal, URIRef
 
 from loader import authorities as auth
 from loader import void
-from loader.dumps import DUMP_STEM
+from loader.dataset_info import DatasetInfo, Download, Nodes, add_coverage, add_texts
+from loader.distributions import add_distribution, add_history
 from loader.graphs import METADATA
 from loader.iris import Iris
 from loader.namespaces import (
@@ -35,12 +34,10 @@ from loader.namespaces import (
     RDFS,
     SD,
     SKOS,
-    SPDX,
     VCARD,
     VOID,
     XSD,
 )
-from loader.releases import Release
 
 GRAPH_TITLES = {
     "notice": ("民政部通知及其所述事实", "The Ministry's notice and the facts it states"),
@@ -55,104 +52,6 @@ _QUERY = {
     name: files("loader").joinpath(f"sparql/{name}.rq").read_text(encoding="utf-8")
     for name in ("metadata_period", "metadata_themes", "metadata_examples")
 }
-QUAD_MEDIA_TYPES = ("application/n-quads", "application/trig", "application/ld+json")
-_WHOLE = (
-    "包含查询端点的全部命名图（含元数据图 graph/metadata）：加载此文件即可复原端点的数据。",
-    "Every named graph of the endpoint, graph/metadata included: load this file to get the "
-    "endpoint's data back.",
-)
-_MERGED = (
-    "全部命名图合并为一个图（合并视图）：三元组所属的命名图不再保留，包括标明英文为非官方译文的 "
-    "graph/translations。如需复原查询端点，请加载 TriG 或 N-Quads 转储。",
-    "The merged view: the union of every named graph as one graph. Which graph a statement "
-    "comes from is lost, and with it the marking of English text as unofficial "
-    "(graph/translations). To get the endpoint back, load the TriG or N-Quads dump.",
-)
-_TABLE = ("表格（CSV，UTF-8）。", "A table (CSV, UTF-8).")
-_DESCRIPTION = ("数据集描述（VoID 与 DCAT）。", "The description of the dataset (VoID and DCAT).")
-
-
-class Download(Protocol):
-    """What the description needs of a file the build publishes (a ``DumpFile``)."""
-
-    @property
-    def path(self) -> str: ...
-    @property
-    def format(self) -> str: ...
-    @property
-    def media_type(self) -> str: ...
-    @property
-    def encoding(self) -> str | None: ...
-    @property
-    def profile(self) -> str | None: ...
-
-
-@dataclass(frozen=True)
-class Contact:
-    name: str
-    email: str
-    url: str
-
-
-@dataclass(frozen=True)
-class DatasetInfo:
-    """``data/dataset.toml``, the release history and the operator's publisher and contact."""
-
-    settings: dict[str, Any]
-    base_iri: str
-    releases: tuple[Release, ...] = ()
-    publisher_name: str = ""
-    publisher_url: str = ""
-    contact: Contact | None = None
-
-    @property
-    def version(self) -> str:
-        return str(self.settings["version"])
-
-    @property
-    def publisher(self) -> str:
-        return self.publisher_name or str(self.settings["publisher_name"])
-
-    def download_url(self, name: str, version: str | None = None) -> URIRef:
-        return URIRef(f"{self.base_iri}dumps/{version or self.version}/{name}")
-
-
-@dataclass(frozen=True)
-class Nodes:
-    """The description's own IRIs."""
-
-    iris: Iris
-
-    @property
-    def catalog(self) -> URIRef:
-        return URIRef(f"{self.iris.base}catalog")
-
-    @property
-    def service(self) -> URIRef:
-        return URIRef(f"{self.iris.dataset}/service")
-
-    @property
-    def publisher(self) -> URIRef:
-        return URIRef(f"{self.iris.dataset}/publisher")
-
-    @property
-    def contact(self) -> URIRef:
-        return URIRef(f"{self.iris.dataset}/contact")
-
-    @property
-    def rights(self) -> URIRef:
-        return URIRef(f"{self.iris.dataset}/rights")
-
-    @property
-    def temporal(self) -> URIRef:
-        return URIRef(f"{self.iris.dataset}/temporal-coverage")
-
-    @property
-    def changelog(self) -> URIRef:
-        return URIRef(f"{self.iris.base}CHANGELOG.md")
-
-    def release(self, version: str) -> URIRef:
-        return URIRef(f"{self.iris.dataset}/release/{version}")
 
 
 def describe_dataset(
@@ -177,22 +76,17 @@ def describe_dataset(
     for linkset in set(g.subjects(RDF.type, VOID.Linkset)):
         g.add((linkset, RDF.type, VOID.Dataset))  # stated: consumers do not infer it
     for download in downloads:
-        _distribution(g, nodes, info, download)
-    _history(g, nodes, info)
+        add_distribution(g, nodes, info, download)
+    add_history(g, nodes, info)
     metadata_graph = str(nodes.iris.graph(METADATA))
     return void.with_figures(store, g, nodes.iris.dataset, metadata_graph, tuple(vocabularies))
-
-
-def _texts(g: Graph, subject: URIRef, predicate: URIRef, zh: str, en: str) -> None:
-    g.add((subject, predicate, Literal(zh, lang="zh")))
-    g.add((subject, predicate, Literal(en, lang="en")))
 
 
 def _catalog(g: Graph, nodes: Nodes, info: DatasetInfo) -> None:
     catalog, title = nodes.catalog, info.settings["title"]
     g.add((catalog, RDF.type, DCAT.Catalog))
-    _texts(g, catalog, DCTERMS.title, f"{title['zh']}：数据目录", f"{title['en']}: catalogue")
-    _texts(
+    add_texts(g, catalog, DCTERMS.title, f"{title['zh']}：数据目录", f"{title['en']}: catalogue")
+    add_texts(
         g,
         catalog,
         DCTERMS.description,
@@ -223,19 +117,19 @@ def _dataset(g: Graph, nodes: Nodes, info: DatasetInfo, store: ox.Store) -> None
     for cls in (VOID.Dataset, DCAT.Dataset):
         g.add((dataset, RDF.type, cls))
     for key, predicate in (("title", DCTERMS.title), ("description", DCTERMS.description)):
-        _texts(g, dataset, predicate, str(settings[key]["zh"]), str(settings[key]["en"]))
+        add_texts(g, dataset, predicate, str(settings[key]["zh"]), str(settings[key]["en"]))
     _dates(g, dataset, info)
     g.add((dataset, DCAT.version, Literal(info.version)))
     g.add((dataset, OWL.versionInfo, Literal(info.version)))
     if info.releases:
         newest = info.releases[-1]
-        _texts(g, dataset, ADMS.versionNotes, newest.notes_zh, newest.notes_en)
+        add_texts(g, dataset, ADMS.versionNotes, newest.notes_zh, newest.notes_en)
     g.add((dataset, DCAT.landingPage, URIRef(info.base_iri)))
     g.add((dataset, FOAF.page, nodes.changelog))
     g.add((dataset, DCTERMS.source, nodes.iris.notice))
     g.add((dataset, PROV.wasDerivedFrom, nodes.iris.notice))
     _rights(g, nodes, settings)
-    _coverage(g, nodes, info, dataset)
+    add_coverage(g, nodes, info, dataset)
     _period(g, nodes, store)
     _themes(g, nodes, store)
     _void(g, nodes, info, store)
@@ -246,24 +140,7 @@ def _rights(g: Graph, nodes: Nodes, settings: dict[str, Any]) -> None:
     if zh and en:
         g.add((nodes.iris.dataset, DCTERMS.rights, nodes.rights))
         g.add((nodes.rights, RDF.type, DCTERMS.RightsStatement))
-        _texts(g, nodes.rights, RDFS.label, str(zh), str(en))
-
-
-def _coverage(g: Graph, nodes: Nodes, info: DatasetInfo, subject: URIRef) -> None:
-    """What every release of the dataset shares: license, publisher, contact, languages,
-    coverage in space and time, themes and keywords."""
-    g.add((subject, DCTERMS.license, URIRef(str(info.settings["license"]))))
-    g.add((subject, DCTERMS.publisher, nodes.publisher))
-    if info.contact is not None:
-        g.add((subject, DCAT.contactPoint, nodes.contact))
-    for tag in auth.LANGUAGES:
-        g.add((subject, DCTERMS.language, auth.language(tag)))
-        for word in info.settings.get(f"keywords_{tag}", []):
-            g.add((subject, DCAT.keyword, Literal(str(word), lang=tag)))
-    g.add((subject, DCTERMS.spatial, auth.CHINA))
-    g.add((subject, DCTERMS.temporal, nodes.temporal))
-    for code in auth.DATA_THEMES:
-        g.add((subject, DCAT.theme, auth.data_theme(code)))
+        add_texts(g, nodes.rights, RDFS.label, str(zh), str(en))
 
 
 def _select(store: ox.Store, name: str, **bindings: ox.NamedNode) -> list[ox.QuerySolution]:
@@ -351,8 +228,8 @@ def _agents(g: Graph, nodes: Nodes, info: DatasetInfo) -> None:
 def _service(g: Graph, nodes: Nodes, info: DatasetInfo) -> None:
     service, endpoint = nodes.service, URIRef(f"{info.base_iri}sparql")
     g.add((service, RDF.type, DCAT.DataService))
-    _texts(g, service, DCTERMS.title, "SPARQL 查询端点", "SPARQL endpoint")
-    _texts(
+    add_texts(g, service, DCTERMS.title, "SPARQL 查询端点", "SPARQL endpoint")
+    add_texts(
         g,
         service,
         DCTERMS.description,
@@ -379,9 +256,9 @@ def _graphs(g: Graph, iris: Iris, graph_names: dict[str, str]) -> None:
         g.add((subset, RDF.type, VOID.Dataset))
         g.add((subset, RDF.type, SD.NamedGraph))
         g.add((subset, SD.name, subset))
-        _texts(g, subset, DCTERMS.title, zh, en)
+        add_texts(g, subset, DCTERMS.title, zh, en)
         if name == "translations":
-            _texts(
+            add_texts(
                 g,
                 subset,
                 DCTERMS.description,
@@ -390,113 +267,6 @@ def _graphs(g: Graph, iris: Iris, graph_names: dict[str, str]) -> None:
             )
         if name in ("notice", "translations"):
             g.add((subset, PROV.wasDerivedFrom, iris.notice))
-
-
-def _distribution(g: Graph, nodes: Nodes, info: DatasetInfo, download: Download) -> None:
-    name = download.path.rsplit("/", 1)[-1]
-    dist = nodes.iris.distribution(name)
-    url = info.download_url(name)
-    g.add((nodes.iris.dataset, DCAT.distribution, dist))
-    _file(g, dist, name, download.format, download.media_type, download.encoding, url)
-    if download.profile:
-        g.add((dist, DCTERMS.conformsTo, URIRef(download.profile)))
-    g.add((dist, DCTERMS.license, URIRef(str(info.settings["license"]))))
-    whole = name.startswith(f"{DUMP_STEM}.")  # a dump of the whole dataset (loader.dumps)
-    _texts(g, dist, DCTERMS.description, *_about(download.media_type, download.format, whole))
-    if whole:
-        g.add((nodes.iris.dataset, VOID.dataDump, url))
-
-
-def _about(media_type: str, fmt: str, whole: bool) -> tuple[str, str]:
-    if whole and media_type in QUAD_MEDIA_TYPES:
-        return _WHOLE
-    if whole:
-        return _MERGED
-    if media_type == "text/csv":
-        return _TABLE
-    return (f"数据文件（{fmt}）。", f"A data file ({fmt}).")
-
-
-def _file(
-    g: Graph,
-    dist: URIRef,
-    name: str,
-    fmt: str,
-    media_type: str,
-    encoding: str | None,
-    url: URIRef,
-) -> None:
-    """What any file distribution has: title, URLs, media type, format, compression."""
-    g.add((dist, RDF.type, DCAT.Distribution))
-    g.add((dist, DCTERMS.title, Literal(f"{name} ({fmt})")))
-    g.add((dist, DCAT.accessURL, url))
-    g.add((dist, DCAT.downloadURL, url))
-    g.add((dist, DCAT.mediaType, auth.media_type(media_type)))
-    file_type = auth.file_type(media_type)
-    if file_type is not None:
-        g.add((dist, DCTERMS.format, file_type))
-    if encoding == "gzip":
-        g.add((dist, DCAT.compressFormat, auth.media_type("application/gzip")))
-
-
-_BY_EXTENSION = {
-    "ttl": ("Turtle", "text/turtle"),
-    "nt": ("N-Triples", "application/n-triples"),
-    "nq": ("N-Quads", "application/n-quads"),
-    "trig": ("TriG", "application/trig"),
-    "jsonld": ("JSON-LD", "application/ld+json"),
-    "rdf": ("RDF/XML", "application/rdf+xml"),
-    "csv": ("CSV", "text/csv"),
-}
-
-
-def _history(g: Graph, nodes: Nodes, info: DatasetInfo) -> None:
-    """Each earlier release as a version of the dataset, with the files it published."""
-    earlier = info.releases[:-1]
-    previous: URIRef | None = None
-    for release in earlier:
-        node = nodes.release(release.version)
-        _release(g, nodes, info, release, node)
-        g.add((nodes.iris.dataset, DCAT.hasVersion, node))
-        if previous is not None:
-            g.add((node, DCAT.previousVersion, previous))
-        previous = node
-    if previous is not None:
-        g.add((nodes.iris.dataset, DCAT.previousVersion, previous))
-
-
-def _release(g: Graph, nodes: Nodes, info: DatasetInfo, release: Release, node: URIRef) -> None:
-    title = info.settings["title"]
-    g.add((node, RDF.type, DCAT.Dataset))
-    g.add((node, DCTERMS.isVersionOf, nodes.iris.dataset))
-    _texts(
-        g,
-        node,
-        DCTERMS.title,
-        f"{title['zh']} {release.version}",
-        f"{title['en']} {release.version}",
-    )
-    _texts(g, node, DCTERMS.description, release.notes_zh, release.notes_en)
-    _texts(g, node, ADMS.versionNotes, release.notes_zh, release.notes_en)
-    g.add((node, DCAT.version, Literal(release.version)))
-    g.add((node, DCTERMS.issued, Literal(release.issued, datatype=XSD.date)))
-    g.add((node, FOAF.page, nodes.changelog))
-    _coverage(g, nodes, info, node)
-    for name in release.files:
-        stem, gz = (name[:-3], True) if name.endswith(".gz") else (name, False)
-        fmt, media_type = _BY_EXTENSION.get(stem.rsplit(".", 1)[-1], ("", ""))
-        if not media_type:
-            continue
-        dist = URIRef(f"{node}/distribution/{name}")
-        g.add((node, DCAT.distribution, dist))
-        # This server serves the current release's files only: an earlier file is reached
-        # through the release notes, and no download URL is claimed for it.
-        _file(g, dist, name, fmt, media_type, "gzip" if gz else None, nodes.changelog)
-        g.remove((dist, DCAT.downloadURL, None))
-        g.add((dist, DCTERMS.license, URIRef(str(info.settings["license"]))))
-        whole = name.startswith(f"{DUMP_STEM}.")
-        texts = _DESCRIPTION if name == "void.ttl" else _about(media_type, fmt, whole)
-        _texts(g, dist, DCTERMS.description, *texts)
 
 
 def authorities(description: Graph) -> Graph:
@@ -534,29 +304,4 @@ def authorities(description: Graph) -> Graph:
     return g
 
 
-def file_facts(base_iri: str, dumps: Iterable[Any]) -> Graph:
-    """Size and sha256 of each file: in ``dumps/void.ttl`` and the manifest, never in the
-    store (a dump holds the description, so it cannot hold its own checksum)."""
-    iris = Iris(base_iri)
-    g = Graph()
-    for dump in dumps:
-        dist = iris.distribution(str(dump.path).rsplit("/", 1)[-1])
-        g.add((dist, DCAT.byteSize, Literal(dump.bytes, datatype=XSD.nonNegativeInteger)))
-        checksum = URIRef(f"{dist}/sha256")
-        g.add((dist, SPDX.checksum, checksum))
-        g.add((checksum, RDF.type, SPDX.Checksum))
-        g.add((checksum, SPDX.algorithm, SPDX.checksumAlgorithm_sha256))
-        g.add((checksum, SPDX.checksumValue, Literal(dump.sha256, datatype=XSD.hexBinary)))
-    g.add((SPDX.checksumAlgorithm_sha256, RDF.type, SPDX.ChecksumAlgorithm))
-    return g
-
-
-__all__ = [
-    "Contact",
-    "DatasetInfo",
-    "Download",
-    "authorities",
-    "describe_dataset",
-    "file_facts",
-    "theme_labels",
-]
+__all__ = ["GRAPH_TITLES", "authorities", "describe_dataset", "theme_labels"]

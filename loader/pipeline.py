@@ -23,6 +23,8 @@ from rdflib import Graph
 from loader import graphs as g
 from loader.crosscheck import crosscheck
 from loader.crosswalk import CROSSWALK_STEM, crosswalk_csv, crosswalk_json, crosswalk_records
+from loader.dataset_info import Contact, DatasetInfo
+from loader.distributions import file_facts
 from loader.dumps import DUMP_STEM, DumpFile, plan_dumps, write_dumps, write_file_pair
 from loader.errors import BuildError, fail
 from loader.graphs import NamedGraphs
@@ -30,14 +32,7 @@ from loader.linksets import LINKS_FILE, links_ntriples, wikidata_links, wikidata
 from loader.lookup_table import LOOKUP_FILE, division_rows, lookup_table
 from loader.manifest import CHANGELOG, inputs_digest, write_manifest
 from loader.mapping import map_sources
-from loader.metadata import (
-    Contact,
-    DatasetInfo,
-    authorities,
-    describe_dataset,
-    file_facts,
-    theme_labels,
-)
+from loader.metadata import authorities, describe_dataset, theme_labels
 from loader.namespaces import CGKG, prefixes
 from loader.queries import map_queries, read_queries
 from loader.releases import Release, read_releases

@@ -15,8 +15,9 @@ from pyshacl import validate
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, RDF, XSD
 
+from loader.dataset_info import Contact, DatasetInfo
 from loader.dumps import PlannedDump
-from loader.metadata import Contact, DatasetInfo, describe_dataset
+from loader.metadata import describe_dataset
 from loader.namespaces import DCAT, VCARD, VOID
 from loader.releases import read_releases
 from loader.settings import PROJECT_ROOT
