@@ -166,12 +166,9 @@ def _assemble(
 ) -> dict[str, object]:
     prefix_map = prefixes(settings.base_iri)
     with timer.step("dumps"):
-        # The content alone in N-Quads, for the store to load; every dump (this file too) is
-        # written again below with the description, which is counted over the store.
-        (work / "dumps").mkdir()
-        ox.serialize(compiled.quads, str(work / "dumps" / f"{DUMP_STEM}.nq"), ox.RdfFormat.N_QUADS)
+        content = _content_nquads(work, compiled)
     with timer.step("store"):
-        store = create_store(work / "store", work / "dumps" / f"{DUMP_STEM}.nq")
+        store = create_store(work / "store", content)
     with timer.step("lookup"):
         joins, links = _join_tables(work, store, settings.base_iri)
     with timer.step("search"):
@@ -202,6 +199,15 @@ def _assemble(
         sources=compiled.inputs,
         search_index=search_index,
     )
+
+
+def _content_nquads(work: Path, compiled: Compiled) -> Path:
+    """The content alone in N-Quads, for the store to load; every dump (this file too) is
+    written again later with the description, which is counted over the store."""
+    (work / "dumps").mkdir()
+    path = work / "dumps" / f"{DUMP_STEM}.nq"
+    ox.serialize(compiled.quads, str(path), ox.RdfFormat.N_QUADS)
+    return path
 
 
 def _write_documents(

@@ -84,8 +84,12 @@ def long_functions(path):
                 yield f"{node.name} ({length} lines)"
 
 
-@pytest.mark.parametrize("path", python_files("server"), ids=lambda p: str(p.relative_to(ROOT)))
-def test_no_server_function_is_over_40_lines(path):
+@pytest.mark.parametrize(
+    "path",
+    [*python_files("server"), *python_files("loader"), *python_files("deploy")],
+    ids=lambda p: str(p.relative_to(ROOT)),
+)
+def test_no_function_of_the_product_is_over_40_lines(path):
     assert list(long_functions(path)) == []
 
 
