@@ -37,7 +37,7 @@ def _size(value: object) -> int:
     """Bytes held by ``value``: itself and, for a tuple or list, its items (a string
     shared between keys is counted in each, which errs on the side of the budget)."""
     size = sys.getsizeof(value)
-    if isinstance(value, _SEQUENCES):  # a tuple of types and map(): half the cost per put
+    if isinstance(value, _SEQUENCES):  # keys and header lists are tuples and lists of str
         size += sum(map(_size, value))
     return size
 

@@ -166,3 +166,22 @@ def launch(
             time.sleep(0.1)
     server.stop()
     raise RuntimeError(f"server did not start:\n{server.log()}")
+
+
+def switch_current(out: Path, build_id: str, quads: list[ox.Quad], scratch: Path) -> None:
+    """A second release in ``out``, ``current`` moved to it at once (as ``cgkg build`` does)."""
+    made = write_release(scratch, quads, build_id) / "releases" / build_id
+    made.rename(out / "releases" / build_id)
+    link = out / "current.new"
+    link.symlink_to(Path("releases") / build_id)
+    os.replace(link, out / "current")
+
+
+def build_id_within(server: LiveServer, expected: str, seconds: float) -> str:
+    """The build id ``server`` serves, once it is ``expected`` or ``seconds`` have passed."""
+    deadline = time.monotonic() + seconds
+    while True:
+        found = str(server.health()["build_id"])
+        if found == expected or time.monotonic() > deadline:
+            return found
+        time.sleep(0.1)

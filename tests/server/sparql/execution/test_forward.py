@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import json
-import os
 import socket
 import threading
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from urllib.parse import quote
@@ -17,7 +15,7 @@ from flask import Flask
 
 from server.release import ReleaseError
 from tests.engines import Engine, publish_to, start_oxigraph
-from tests.server.support import LiveServer, write_release
+from tests.server.support import LiveServer, build_id_within, switch_current, write_release
 
 JSON = {"Accept": "application/json"}
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
@@ -159,24 +157,6 @@ def _label_quads(tag: str, count: int) -> list[ox.Quad]:
     ]
 
 
-def _switch_current(out: Path, build_id: str, quads: list[ox.Quad], scratch: Path) -> None:
-    """A second release in ``out``, ``current`` moved to it at once (as ``cgkg build`` does)."""
-    made = write_release(scratch, quads, build_id) / "releases" / build_id
-    made.rename(out / "releases" / build_id)
-    link = out / "current.new"
-    link.symlink_to(Path("releases") / build_id)
-    os.replace(link, out / "current")
-
-
-def _build_id_within(server: LiveServer, expected: str, seconds: float) -> str:
-    deadline = time.monotonic() + seconds
-    while True:
-        found = str(server.health()["build_id"])
-        if found == expected or time.monotonic() > deadline:
-            return found
-        time.sleep(0.1)
-
-
 def test_a_running_front_switches_once_the_engine_holds_the_new_release(
     start_server: Callable[..., LiveServer], tmp_path: Path
 ) -> None:
@@ -186,10 +166,10 @@ def test_a_running_front_switches_once_the_engine_holds_the_new_release(
         publish_to(engine, out)
         flags = ("--workers", "1", "--release-check-s", "0.2", "--cache-bytes", "0")
         server = start_server(out, *flags, "--sparql-endpoint", engine.query)
-        _switch_current(out, "bbbbbbbbbbbbbbbb", _label_quads("b", 5), tmp_path / "scratch")
-        assert _build_id_within(server, "bbbbbbbbbbbbbbbb", 2) == "aaaaaaaaaaaaaaaa"
+        switch_current(out, "bbbbbbbbbbbbbbbb", _label_quads("b", 5), tmp_path / "scratch")
+        assert build_id_within(server, "bbbbbbbbbbbbbbbb", 2) == "aaaaaaaaaaaaaaaa"
         publish_to(engine, out)
-        assert _build_id_within(server, "bbbbbbbbbbbbbbbb", 20) == "bbbbbbbbbbbbbbbb"
+        assert build_id_within(server, "bbbbbbbbbbbbbbbb", 20) == "bbbbbbbbbbbbbbbb"
         query = "/sparql?query=" + quote("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
         status, body = server.get(query, {"Accept": "text/csv"})
         assert (status, body.split()[-1]) == (200, b"5")

@@ -3,8 +3,6 @@ not by the count of triples per graph, against Oxigraph's own server."""
 
 from __future__ import annotations
 
-import os
-import time
 import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -15,7 +13,7 @@ from flask import Flask
 
 from server.release import ReleaseError
 from tests.engines import Engine, publish_to, start_oxigraph
-from tests.server.support import LiveServer, write_release
+from tests.server.support import LiveServer, build_id_within, switch_current, write_release
 
 NOTICE = ox.NamedNode("https://w3id.org/cgkg/graph/notice")
 LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
@@ -83,24 +81,6 @@ def test_the_published_release_is_served(
     assert health["build_id"] == "aaaaaaaaaaaaaaaa"
 
 
-def _switch_current(out: Path, build_id: str, quads: list[ox.Quad], scratch: Path) -> None:
-    """A second release in ``out``, ``current`` moved to it at once (as ``cgkg build`` does)."""
-    made = write_release(scratch, quads, build_id) / "releases" / build_id
-    made.rename(out / "releases" / build_id)
-    link = out / "current.new"
-    link.symlink_to(Path("releases") / build_id)
-    os.replace(link, out / "current")
-
-
-def _build_id_within(server: LiveServer, expected: str, seconds: float) -> str:
-    deadline = time.monotonic() + seconds
-    while True:
-        found = str(server.health()["build_id"])
-        if found == expected or time.monotonic() > deadline:
-            return found
-        time.sleep(0.1)
-
-
 def test_a_running_front_waits_until_a_release_with_the_same_counts_is_published(
     start_server: Callable[..., LiveServer], engine: Engine, tmp_path: Path
 ) -> None:
@@ -108,7 +88,7 @@ def test_a_running_front_waits_until_a_release_with_the_same_counts_is_published
     publish_to(engine, out)
     flags = ("--workers", "1", "--release-check-s", "0.2", "--cache-bytes", "0")
     server = start_server(out, *flags, "--sparql-endpoint", engine.query)
-    _switch_current(out, "bbbbbbbbbbbbbbbb", _labels("corrected"), tmp_path / "scratch")
-    assert _build_id_within(server, "bbbbbbbbbbbbbbbb", 2) == "aaaaaaaaaaaaaaaa"
+    switch_current(out, "bbbbbbbbbbbbbbbb", _labels("corrected"), tmp_path / "scratch")
+    assert build_id_within(server, "bbbbbbbbbbbbbbbb", 2) == "aaaaaaaaaaaaaaaa"
     publish_to(engine, out)
-    assert _build_id_within(server, "bbbbbbbbbbbbbbbb", 20) == "bbbbbbbbbbbbbbbb"
+    assert build_id_within(server, "bbbbbbbbbbbbbbbb", 20) == "bbbbbbbbbbbbbbbb"
